@@ -1,0 +1,97 @@
+// One query in, one response out: parse, pick the answer path (IN zones, CHAOS, errors), finish with EDNS.
+
+import { ParseOutcome, Query, parseQuery } from '../wire/query.js';
+import { ResponseWriter } from '../wire/writer.js';
+import {
+  C_CH, C_IN, DEFAULT_EDNS_SIZE, MIN_UDP_SIZE, OPCODE_QUERY, RCODE_BADVERS, RCODE_FORMERR, RCODE_NOTIMP, RCODE_REFUSED,
+  T_AXFR, T_IXFR, T_MAILA, T_MAILB, T_OPT, T_TKEY, T_TSIG,
+} from '../wire/constants.js';
+import { Resolver } from './resolve.js';
+import { ChaosResponder, type ServerIdentity } from './chaos.js';
+import { QueryStats, Transport } from './stats.js';
+import { ZoneSet } from './zoneset.js';
+
+export interface HandlerOptions extends ServerIdentity {
+  /** RFC 5001 NSID payload, sent only when a client asks for it. */
+  nsid: string | null;
+  /** Largest UDP response and the size advertised in OPT. */
+  maxUdpSize?: number;
+}
+
+/** A message of at most 64 KiB always fits in the writer; a TCP response may use all of it (RFC 7766). */
+const TCP_LIMIT = 65535;
+
+export class QueryHandler {
+  readonly writer = new ResponseWriter();
+  readonly stats = new QueryStats();
+  zones = new ZoneSet([]);
+  private readonly query = new Query();
+  private readonly resolver = new Resolver();
+  private readonly chaos: ChaosResponder;
+  private readonly nsid: Uint8Array | null;
+  private readonly maxUdp: number;
+
+  constructor(options: HandlerOptions) {
+    this.chaos = new ChaosResponder(options);
+    this.nsid = options.nsid === null ? null : Buffer.from(options.nsid, 'utf8');
+    this.maxUdp = Math.max(MIN_UDP_SIZE, options.maxUdpSize ?? DEFAULT_EDNS_SIZE);
+    this.writer.advertisedSize = this.maxUdp;
+  }
+
+  /** Answers pkt[0..len); the response is writer.buf[0..returned length), 0 meaning no response at all. */
+  handle(pkt: Uint8Array, len: number, transport: Transport): number {
+    const q = this.query;
+    const w = this.writer;
+    const parsed = parseQuery(pkt, len, q);
+    if (parsed === ParseOutcome.Drop) {
+      this.stats.dropped++;
+      return 0;
+    }
+    if (parsed === ParseOutcome.FormErr) {
+      w.beginBare(q.id, q.opcode);
+      w.setRcode(RCODE_FORMERR);
+      return this.done(w.finish(null, null), transport, RCODE_FORMERR);
+    }
+    const limit = transport === Transport.Tcp ? TCP_LIMIT : q.edns ? Math.min(Math.max(q.udpSize, MIN_UDP_SIZE), this.maxUdp) : MIN_UDP_SIZE;
+    const optSize = q.edns ? 11 + (q.nsid && this.nsid ? 4 + this.nsid.length : 0) : 0;
+    if (q.opcode !== OPCODE_QUERY) {
+      // RFC 8906 section 3.1.4: NOTIMP, echoing the opcode but no other flags.
+      w.begin(q, pkt, limit, optSize, false);
+      w.setRcode(RCODE_NOTIMP);
+    } else if (q.edns && q.ednsVersion > 0) {
+      // RFC 6891 section 6.1.3: BADVERS, advertising the version we do speak (0).
+      w.begin(q, pkt, limit, optSize, true);
+      w.setRcode(RCODE_BADVERS);
+    } else {
+      w.begin(q, pkt, limit, optSize, true);
+      this.answer(q);
+    }
+    const rcode = w.rcodeValue;
+    return this.done(w.finish(q, this.nsid), transport, rcode);
+  }
+
+  private answer(q: Query): void {
+    const w = this.writer;
+    const qtype = q.qtype;
+    if (qtype === T_OPT || qtype === T_TKEY || qtype === T_TSIG || qtype === T_MAILA || qtype === T_MAILB) {
+      // Meta-types that are not questions (RFC 6895 section 3.1).
+      w.setRcode(RCODE_FORMERR);
+      return;
+    }
+    if (q.qclass === C_CH) {
+      this.chaos.answer(q, w);
+      return;
+    }
+    if (q.qclass !== C_IN || qtype === T_AXFR || qtype === T_IXFR) {
+      // Zone transfers are not offered; other classes are not served.
+      w.setRcode(RCODE_REFUSED);
+      return;
+    }
+    this.resolver.resolve(q, this.zones, w);
+  }
+
+  private done(len: number, transport: Transport, rcode: number): number {
+    this.stats.count(transport, this.query.qtype, rcode, this.writer.truncated);
+    return len;
+  }
+}

@@ -1,0 +1,48 @@
+// The set of zones being served, found by the longest apex that is a suffix of the query name.
+
+import type { CompiledZone } from '../zone/compiled.js';
+import { bytesEqual, hashNameBackward, labelCount } from '../wire/name.js';
+import type { NameKey } from '../wire/name-key.js';
+
+export class ZoneSet {
+  private readonly byApexHash = new Map<number, CompiledZone[]>();
+  readonly apexLabels = new Map<CompiledZone, number>();
+
+  constructor(readonly zones: readonly CompiledZone[]) {
+    for (const zone of zones) {
+      const hash = hashNameBackward(zone.apexName, 0, zone.apexName.length) | 0;
+      const list = this.byApexHash.get(hash);
+      if (list) list.push(zone);
+      else this.byApexHash.set(hash, [zone]);
+      this.apexLabels.set(zone, labelCount(zone.apexName, 0));
+    }
+  }
+
+  get size(): number {
+    return this.zones.length;
+  }
+
+  /** The zone with the longest apex at or above the name, or null (then the answer is REFUSED). */
+  find(key: NameKey): CompiledZone | null {
+    for (let i = 0; i <= key.count; i++) {
+      const list = this.byApexHash.get(key.hashes[i]);
+      if (list === undefined) continue;
+      const off = key.labels[i];
+      const len = key.len - off;
+      for (let j = 0; j < list.length; j++) {
+        const apex = list[j].apexName;
+        if (apex.length === len && bytesEqual(apex, 0, key.bytes, off, len)) return list[j];
+      }
+    }
+    return null;
+  }
+
+  /** A new set with `zone` added or replacing the zone of the same origin: the old set stays valid for queries in flight. */
+  with(zone: CompiledZone): ZoneSet {
+    return new ZoneSet([...this.zones.filter((z) => z.meta.origin !== zone.meta.origin), zone]);
+  }
+
+  without(origin: string): ZoneSet {
+    return new ZoneSet(this.zones.filter((z) => z.meta.origin !== origin));
+  }
+}

@@ -1,0 +1,315 @@
+// Builds a response in one preallocated buffer: header, echoed question, RRs copied from compiled RRsets, OPT.
+
+import { lowerOctet } from './name.js';
+import type { Query } from './query.js';
+import { T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
+
+export const enum Section {
+  Answer = 0,
+  Authority = 1,
+  Additional = 2,
+}
+
+const MAX_COMPRESSION_ENTRIES = 128;
+/** Room for one RR's fixed part and an uncompressed owner beyond the rdata itself. */
+const RR_OVERHEAD = 10 + 256;
+
+export class ResponseWriter {
+  readonly buf = new Uint8Array(65535 + 2048);
+  pos = 0;
+  /** Where the last name written by writeName started: lets a CNAME target be pointed at by the next hop. */
+  lastNameAt = 0;
+  private limit = 512;
+  private readonly counts = new Int32Array(3);
+  private readonly suffixes = new Int32Array(MAX_COMPRESSION_ENTRIES);
+  private suffixCount = 0;
+  private aa = false;
+  private tc = false;
+  private rcode = 0;
+  private flags = 0;
+  private optSize = 0;
+  private questionPresent = false;
+  /** The UDP payload size this server advertises in its OPT (RFC 6891 section 6.2.5). */
+  advertisedSize = 1232;
+
+  /** Starts a response to q; limit is the size the transport allows, OPT space already counted. */
+  begin(q: Query, pkt: Uint8Array, limit: number, optSize: number, echoFlags: boolean): void {
+    const b = this.buf;
+    b[0] = q.id >> 8;
+    b[1] = q.id & 0xff;
+    this.flags = 0x8000 | (q.opcode << 11) | (echoFlags ? q.flags & 0x0110 : 0); // QR, opcode, RD and CD echoed
+    this.aa = false;
+    this.tc = false;
+    this.rcode = 0;
+    this.counts.fill(0);
+    this.limit = limit - optSize;
+    this.optSize = optSize;
+    this.suffixCount = 0;
+    this.questionPresent = q.hasQuestion;
+    if (q.hasQuestion) {
+      b.set(pkt.subarray(12, q.questionEnd), 12);
+      this.pos = q.questionEnd;
+      const key = q.qname;
+      for (let i = 0; i < key.count && i < MAX_COMPRESSION_ENTRIES; i++) this.suffixes[this.suffixCount++] = 12 + key.labels[i];
+    } else {
+      this.pos = 12;
+    }
+  }
+
+  /** A header-only answer: used for errors where even the question is not to be echoed. */
+  beginBare(id: number, opcode: number): void {
+    this.buf[0] = id >> 8;
+    this.buf[1] = id & 0xff;
+    this.flags = 0x8000 | (opcode << 11);
+    this.aa = false;
+    this.tc = false;
+    this.rcode = 0;
+    this.counts.fill(0);
+    this.pos = 12;
+    this.limit = 512;
+    this.optSize = 0;
+    this.suffixCount = 0;
+    this.questionPresent = false;
+  }
+
+  setAuthoritative(aa: boolean): void {
+    this.aa = aa;
+  }
+
+  setRcode(rcode: number): void {
+    this.rcode = rcode;
+  }
+
+  get rcodeValue(): number {
+    return this.rcode;
+  }
+
+  get truncated(): boolean {
+    return this.tc;
+  }
+
+  markTruncated(): void {
+    this.tc = true;
+  }
+
+  get answerCount(): number {
+    return this.counts[Section.Answer];
+  }
+
+  /** Drops whatever was written after `mark` (a pos value): used to undo a partial RRset that did not fit. */
+  private rollback(mark: number, suffixMark: number): void {
+    this.pos = mark;
+    this.suffixCount = suffixMark;
+  }
+
+  /**
+   * Writes a name with compression. Pointers may target any suffix already in the message; the
+   * comparison is case-insensitive, so the question's case is what the client sees for shared suffixes.
+   */
+  writeName(src: Uint8Array, off: number): void {
+    const b = this.buf;
+    this.lastNameAt = this.pos;
+    for (;;) {
+      const len = src[off];
+      if (len === 0) {
+        b[this.pos++] = 0;
+        return;
+      }
+      const target = this.findSuffix(src, off);
+      if (target >= 0) {
+        b[this.pos++] = 0xc0 | (target >> 8);
+        b[this.pos++] = target & 0xff;
+        return;
+      }
+      if (this.pos < 0x4000 && this.suffixCount < MAX_COMPRESSION_ENTRIES) this.suffixes[this.suffixCount++] = this.pos;
+      b.set(src.subarray(off, off + len + 1), this.pos);
+      this.pos += len + 1;
+      off += len + 1;
+    }
+  }
+
+  private findSuffix(src: Uint8Array, off: number): number {
+    for (let i = 0; i < this.suffixCount; i++) {
+      const at = this.suffixes[i];
+      if (this.sameSuffix(at, src, off)) return at;
+    }
+    return -1;
+  }
+
+  /** Compares the (possibly compressed) name in the message at `at` with src[off..], ignoring case. */
+  private sameSuffix(at: number, src: Uint8Array, off: number): boolean {
+    const b = this.buf;
+    for (;;) {
+      let len = b[at];
+      while ((len & 0xc0) === 0xc0) {
+        at = ((len & 0x3f) << 8) | b[at + 1];
+        len = b[at];
+      }
+      if (len !== src[off]) return false;
+      if (len === 0) return true;
+      for (let i = 1; i <= len; i++) if (lowerOctet(b[at + i]) !== lowerOctet(src[off + i])) return false;
+      at += len + 1;
+      off += len + 1;
+    }
+  }
+
+  /** Owner as a pointer to a name already in the message (the question, or a CNAME target). */
+  private writeOwnerPointer(at: number): void {
+    this.buf[this.pos++] = 0xc0 | (at >> 8);
+    this.buf[this.pos++] = at & 0xff;
+  }
+
+  /**
+   * Copies an RRset from compiled form. The owner is either a pointer to a name already in the message
+   * (ownerAt >= 0) or the wire name at ownerName[ownerOff]. Returns false, leaving the message as it was,
+   * if the RRset does not fit; the caller decides whether that means TC.
+   * `coveredType` >= 0 restricts an RRSIG RRset to the signatures over that type.
+   */
+  writeRRset(
+    section: Section, type: number, klass: number, ttl: number, rdata: Uint8Array, from: number, to: number,
+    ownerAt: number, ownerName: Uint8Array | null, ownerOff: number, coveredType = -1,
+  ): boolean {
+    const mark = this.pos;
+    const suffixMark = this.suffixCount;
+    const b = this.buf;
+    let written = 0;
+    for (let p = from; p < to; ) {
+      const rdlen = (rdata[p] << 8) | rdata[p + 1];
+      const start = p + 2;
+      p = start + rdlen;
+      if (coveredType >= 0 && ((rdata[start] << 8) | rdata[start + 1]) !== coveredType) continue;
+      if (this.pos + RR_OVERHEAD + rdlen > b.length) {
+        this.rollback(mark, suffixMark);
+        return false;
+      }
+      if (ownerAt >= 0) this.writeOwnerPointer(ownerAt);
+      else this.writeName(ownerName!, ownerOff);
+      const fixed = this.pos;
+      b[fixed] = type >> 8;
+      b[fixed + 1] = type & 0xff;
+      b[fixed + 2] = klass >> 8;
+      b[fixed + 3] = klass & 0xff;
+      b[fixed + 4] = ttl >>> 24;
+      b[fixed + 5] = (ttl >>> 16) & 0xff;
+      b[fixed + 6] = (ttl >>> 8) & 0xff;
+      b[fixed + 7] = ttl & 0xff;
+      this.pos = fixed + 10;
+      this.writeRdata(type, rdata, start, rdlen);
+      const written16 = this.pos - fixed - 10;
+      b[fixed + 8] = written16 >> 8;
+      b[fixed + 9] = written16 & 0xff;
+      if (this.pos > this.limit) {
+        this.rollback(mark, suffixMark);
+        return false;
+      }
+      written++;
+    }
+    this.counts[section] += written;
+    return true;
+  }
+
+  /** RFC 3597 section 4: only the RFC 1035 types may carry compressed names in RDATA. */
+  private writeRdata(type: number, rdata: Uint8Array, start: number, rdlen: number): void {
+    switch (type) {
+      case T_NS:
+      case T_CNAME:
+      case T_PTR:
+        this.writeName(rdata, start);
+        return;
+      case T_MX:
+        this.buf[this.pos++] = rdata[start];
+        this.buf[this.pos++] = rdata[start + 1];
+        this.writeName(rdata, start + 2);
+        return;
+      case T_SOA: {
+        let p = start;
+        this.writeName(rdata, p);
+        while (rdata[p] !== 0) p += rdata[p] + 1;
+        p++;
+        this.writeName(rdata, p);
+        while (rdata[p] !== 0) p += rdata[p] + 1;
+        p++;
+        this.buf.set(rdata.subarray(p, p + 20), this.pos);
+        this.pos += 20;
+        return;
+      }
+      default:
+        this.buf.set(rdata.subarray(start, start + rdlen), this.pos);
+        this.pos += rdlen;
+    }
+  }
+
+  /** A single synthesized RR whose RDATA is given whole (CHAOS TXT, DNAME-synthesized CNAME). */
+  writeSynthetic(section: Section, type: number, klass: number, ttl: number, ownerAt: number, rdata: Uint8Array, rdlen: number): boolean {
+    if (this.pos + 12 + rdlen > this.limit) return false;
+    const mark = this.pos;
+    const suffixMark = this.suffixCount;
+    this.writeOwnerPointer(ownerAt);
+    const b = this.buf;
+    const fixed = this.pos;
+    b[fixed] = type >> 8;
+    b[fixed + 1] = type & 0xff;
+    b[fixed + 2] = klass >> 8;
+    b[fixed + 3] = klass & 0xff;
+    b[fixed + 4] = ttl >>> 24;
+    b[fixed + 5] = (ttl >>> 16) & 0xff;
+    b[fixed + 6] = (ttl >>> 8) & 0xff;
+    b[fixed + 7] = ttl & 0xff;
+    this.pos = fixed + 10;
+    this.writeRdata(type, rdata, 0, rdlen);
+    const n = this.pos - fixed - 10;
+    b[fixed + 8] = n >> 8;
+    b[fixed + 9] = n & 0xff;
+    if (this.pos > this.limit) {
+      this.rollback(mark, suffixMark);
+      return false;
+    }
+    this.counts[section]++;
+    return true;
+  }
+
+  /** Finishes the message: OPT (if the query had EDNS), counts and flags. Returns its length. */
+  finish(q: Query | null, nsid: Uint8Array | null): number {
+    const b = this.buf;
+    if (this.optSize > 0 && q) {
+      let p = this.pos;
+      b[p++] = 0; // root owner
+      b[p++] = T_OPT >> 8;
+      b[p++] = T_OPT & 0xff;
+      b[p++] = this.advertisedSize >> 8;
+      b[p++] = this.advertisedSize & 0xff;
+      b[p++] = this.rcode >> 4; // RFC 6891 section 6.1.3: upper 8 bits of the 12-bit RCODE
+      b[p++] = 0; // version 0
+      b[p++] = q.dnssecOk ? 0x80 : 0;
+      b[p++] = 0;
+      const rdlen = nsid && q.nsid ? 4 + nsid.length : 0;
+      b[p++] = rdlen >> 8;
+      b[p++] = rdlen & 0xff;
+      if (rdlen) {
+        b[p++] = 0;
+        b[p++] = 3;
+        b[p++] = nsid!.length >> 8;
+        b[p++] = nsid!.length & 0xff;
+        b.set(nsid!, p);
+        p += nsid!.length;
+      }
+      this.pos = p;
+      this.counts[Section.Additional]++;
+    }
+    const flags = this.flags | (this.aa ? 0x0400 : 0) | (this.tc ? 0x0200 : 0) | (this.rcode & 0xf);
+    b[2] = flags >> 8;
+    b[3] = flags & 0xff;
+    const qd = this.questionPresent ? 1 : 0;
+    b[4] = 0;
+    b[5] = qd;
+    b[6] = this.counts[0] >> 8;
+    b[7] = this.counts[0] & 0xff;
+    b[8] = this.counts[1] >> 8;
+    b[9] = this.counts[1] & 0xff;
+    b[10] = this.counts[2] >> 8;
+    b[11] = this.counts[2] & 0xff;
+    return this.pos;
+  }
+
+}
+

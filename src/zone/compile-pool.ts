@@ -1,0 +1,50 @@
+// Main-thread side of zone compilation: sends files to a worker thread and receives compiled zones.
+
+import { Worker } from 'node:worker_threads';
+import type { CompileResult } from './compiler.js';
+import type { CompileRequest } from './worker.js';
+import type { LoadOptions } from './load.js';
+
+type Result = CompileResult & { origin: string | null };
+
+export class ZoneCompileWorker {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
+
+  compile(file: string, options: LoadOptions = {}): Promise<Result> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, file, options } satisfies CompileRequest);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    worker.unref();
+    worker.on('message', (msg: { id: number; result: Result }) => {
+      const p = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      p?.resolve(msg.result);
+    });
+    // A worker that dies (out of memory on a huge zone, say) fails the compiles in flight, and the next compile starts a new one.
+    const fail = (err: Error) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+      if (this.worker === worker) this.worker = null;
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`zone compile worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+}

@@ -1,0 +1,97 @@
+// The compiled zone: flat typed arrays the query path reads directly, transferable between threads without copying.
+
+import { bytesEqual } from '../wire/name.js';
+
+/** Node table layout: one row of NODE_STRIDE int32 per name in the zone (real names and empty non-terminals). */
+export const NODE_STRIDE = 8;
+export const N_NAME_OFF = 0; // offset of the lower-case wire name in `names`
+export const N_NAME_LEN = 1;
+export const N_FLAGS = 2;
+export const N_FIRST_RRSET = 3;
+export const N_RRSET_COUNT = 4;
+export const N_CUT = 5; // topmost zone cut (NS or DNAME owner) strictly above this node, or -1
+export const N_WILDCARD = 6; // the "*" child of this node, or -1
+export const N_HASH = 7;
+
+export const F_APEX = 1;
+export const F_DELEGATION = 2; // NS at a non-apex name: a zone cut
+export const F_DNAME = 4; // DNAME owner: names below are redirected
+export const F_CNAME = 8;
+
+/** RRset table layout: RRSET_STRIDE int32 per RRset, grouped by node, sorted by type. */
+export const RRSET_STRIDE = 6;
+export const R_TYPE = 0;
+export const R_TTL = 1;
+export const R_COUNT = 2;
+export const R_DATA_OFF = 3; // offset in `rdata` of the first RR: each RR is RDLENGTH (2 octets) then RDATA
+export const R_DATA_END = 4;
+export const R_TARGETS = 5; // offset in `targets` of one node index per RR (NS/MX/SRV targets in zone), or -1
+
+export interface ZoneMeta {
+  origin: string; // presentation form, e.g. "example.test."
+  serial: number;
+  records: number;
+  file: string;
+  loadedAt: number;
+}
+
+/** Everything the query path needs; all array buffers can be transferred to another thread. */
+export interface CompiledZone {
+  meta: ZoneMeta;
+  apex: number; // node index of the apex
+  apexName: Uint8Array; // lower-case wire name of the apex
+  names: Uint8Array;
+  nodes: Int32Array;
+  hashTable: Int32Array; // open addressing, power-of-two size, holds node index + 1 (0 = empty)
+  rrsets: Int32Array;
+  rdata: Uint8Array;
+  targets: Int32Array;
+  /** SOA: TTL to put on negative answers = min(SOA TTL, SOA MINIMUM) per RFC 2308 section 5. */
+  negativeTtl: number;
+  soaRRset: number;
+}
+
+export function transferList(zone: CompiledZone): ArrayBuffer[] {
+  const list = [zone.names, zone.nodes, zone.hashTable, zone.rrsets, zone.rdata, zone.targets, zone.apexName].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+  return [...new Set(list)];
+}
+
+/** Finds the node whose lower-case wire name is buf[off..off+len) with the given backward hash; -1 if absent. */
+export function findNode(zone: CompiledZone, hash: number, buf: Uint8Array, off: number, len: number): number {
+  const table = zone.hashTable;
+  const mask = table.length - 1;
+  const nodes = zone.nodes;
+  const names = zone.names;
+  for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    const entry = table[slot];
+    if (entry === 0) return -1;
+    const base = (entry - 1) * NODE_STRIDE;
+    if (nodes[base + N_HASH] === (hash | 0) && nodes[base + N_NAME_LEN] === len && bytesEqual(names, nodes[base + N_NAME_OFF], buf, off, len)) {
+      return entry - 1;
+    }
+  }
+}
+
+/** Index of the node's RRset of the given type, or -1. */
+export function findRRset(zone: CompiledZone, node: number, type: number): number {
+  const base = node * NODE_STRIDE;
+  const first = zone.nodes[base + N_FIRST_RRSET];
+  const end = first + zone.nodes[base + N_RRSET_COUNT];
+  const rrsets = zone.rrsets;
+  for (let r = first; r < end; r++) {
+    const t = rrsets[r * RRSET_STRIDE + R_TYPE];
+    if (t === type) return r;
+    if (t > type) return -1;
+  }
+  return -1;
+}
+
+export function nodeFlags(zone: CompiledZone, node: number): number {
+  return zone.nodes[node * NODE_STRIDE + N_FLAGS];
+}
+
+export function nodeRRsetCount(zone: CompiledZone, node: number): number {
+  return zone.nodes[node * NODE_STRIDE + N_RRSET_COUNT];
+}

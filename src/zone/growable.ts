@@ -1,0 +1,57 @@
+// Append-only typed arrays that double when full: the compiler's scratch storage, one allocation per doubling.
+
+export class GrowableInt32 {
+  data: Int32Array;
+  length = 0;
+  constructor(initial = 1024) {
+    this.data = new Int32Array(initial);
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length] = v;
+    return this.length++;
+  }
+  grow(min: number): void {
+    let cap = this.data.length * 2;
+    while (cap < min) cap *= 2;
+    const next = new Int32Array(cap);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** An exact-size copy, so the final zone holds no slack. */
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+export class GrowableBytes {
+  data: Uint8Array;
+  length = 0;
+  constructor(initial = 65536) {
+    this.data = new Uint8Array(initial);
+  }
+  ensure(extra: number): void {
+    const min = this.length + extra;
+    if (min <= this.data.length) return;
+    let cap = this.data.length * 2;
+    while (cap < min) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  append(src: Uint8Array, off = 0, len = src.length - off): number {
+    this.ensure(len);
+    const at = this.length;
+    this.data.set(len === src.length && off === 0 ? src : src.subarray(off, off + len), at);
+    this.length += len;
+    return at;
+  }
+  pushU16(v: number): void {
+    this.ensure(2);
+    this.data[this.length++] = v >>> 8;
+    this.data[this.length++] = v & 0xff;
+  }
+  toArray(): Uint8Array {
+    return this.data.slice(0, this.length);
+  }
+}
