@@ -179,6 +179,8 @@ export class ZoneCompiler {
         const first = byType[i];
         const ttl = this.recTtl.data[first];
         const dataOff = rdata.length;
+        const tOff = targetOffset(type);
+        const firstTarget = targetNames.length / TARGET_TUPLE;
         let count = 0;
         for (let k = i; k < j; k++) {
           const r = byType[k];
@@ -191,22 +193,17 @@ export class ZoneCompiler {
           if (this.isDuplicate(r, rdata.data, dataOff, rdata.length)) continue;
           const off = this.recOff.data[r];
           const len = 2 + ((this.rdataIn.data[off] << 8) | this.rdataIn.data[off + 1]);
-          rdata.append(this.rdataIn.data, off, len);
+          const at = rdata.append(this.rdataIn.data, off, len);
+          if (tOff >= 0) targetNames.push(targetNames.length / TARGET_TUPLE, at + 2 + tOff, n, this.recLine.data[r], type, this.recFile.data[r]);
           count++;
         }
         kept += count;
-        const tOff = targetOffset(type);
         rrsets.push(type);
         rrsets.push(ttl);
         rrsets.push(count);
         rrsets.push(dataOff);
         rrsets.push(rdata.length);
-        rrsets.push(tOff < 0 ? -1 : targetNames.length / TARGET_TUPLE);
-        if (tOff >= 0) {
-          for (let p = dataOff; p < rdata.length; p += 2 + ((rdata.data[p] << 8) | rdata.data[p + 1])) {
-            targetNames.push(targetNames.length / TARGET_TUPLE, p + 2 + tOff, n, this.recLine.data[first], type, this.recFile.data[first]);
-          }
-        }
+        rrsets.push(tOff < 0 ? -1 : firstTarget);
         if (type === T_SOA && isApex) soaRRset = row / RRSET_STRIDE;
         if (type === T_NS && !isApex) flags |= F_DELEGATION;
         if (type === T_DNAME) flags |= F_DNAME;

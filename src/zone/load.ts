@@ -2,13 +2,13 @@
 
 import { basename } from 'node:path';
 import { openSync, readSync, closeSync } from 'node:fs';
-import { parseZoneFile } from './parser.js';
+import { parseZoneFile, parseZoneText } from './parser.js';
 import { nameFromText } from './name-text.js';
 import { ZoneCompiler, type CompileResult } from './compiler.js';
 import type { ZoneProblem } from './record.js';
 
 export interface LoadOptions {
-  /** Origin in presentation form; when absent it comes from the file name or the file's first $ORIGIN. */
+  /** Origin in presentation form; when absent it comes from a leading $ORIGIN, else the file name. */
   origin?: string;
   defaultTtl?: number;
 }
@@ -20,7 +20,7 @@ export function originFromFileName(file: string): string | null {
   return m[1] === 'root' ? '.' : `${m[1].replace(/\.$/, '')}.`;
 }
 
-/** The first $ORIGIN directive within the file's first 64 KiB, for files not named after their zone. */
+/** A $ORIGIN that comes before any record sets the zone's origin (only the head of the file is read). */
 function originFromDirective(file: string): string | null {
   let fd: number;
   try {
@@ -29,17 +29,22 @@ function originFromDirective(file: string): string | null {
     return null;
   }
   try {
-    const buf = Buffer.alloc(65536);
+    const buf = Buffer.alloc(16384);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const m = /^\$ORIGIN[ \t]+(\S+)/im.exec(buf.toString('latin1', 0, n));
-    return m ? m[1] : null;
+    for (const line of buf.toString('latin1', 0, n).split('\n')) {
+      const text = line.replace(/;.*/, '').trim();
+      if (text === '' || /^\$TTL\s/i.test(text)) continue;
+      const m = /^\$ORIGIN\s+(\S+)/i.exec(text);
+      return m ? m[1] : null;
+    }
+    return null;
   } finally {
     closeSync(fd);
   }
 }
 
 export function loadZoneFile(file: string, options: LoadOptions = {}): CompileResult & { origin: string | null } {
-  const origin = options.origin ?? originFromFileName(file) ?? originFromDirective(file);
+  const origin = options.origin ?? originFromDirective(file) ?? originFromFileName(file);
   if (origin === null || !origin.endsWith('.')) {
     const problem: ZoneProblem = {
       file, line: 0,
@@ -63,4 +68,11 @@ export function loadZoneFile(file: string, options: LoadOptions = {}): CompileRe
     (problem) => compiler.addError(problem),
   );
   return { ...compiler.finish(), origin };
+}
+
+/** Compiles zone text held in memory (tests, tools); the same path as a file without the file. */
+export function compileZoneText(text: string, origin: string, file = 'zone'): CompileResult {
+  const compiler = new ZoneCompiler(nameFromText(origin, null), file);
+  parseZoneText(text, file, { origin }, (rec) => compiler.add(rec), (problem) => compiler.addError(problem));
+  return compiler.finish();
 }
