@@ -1,6 +1,6 @@
 // CHAOS-class TXT answers that identify the server (RFC 4892): id.server, hostname.bind, version.bind/server.
 
-import { C_CH, RCODE_REFUSED, T_ANY, T_TXT } from '../wire/constants.js';
+import { C_CH, RCODE_REFUSED, T_TXT } from '../wire/constants.js';
 import type { Query } from '../wire/query.js';
 import { type ResponseWriter, Section } from '../wire/writer.js';
 import { bytesEqual } from '../wire/name.js';
@@ -45,11 +45,9 @@ export class ChaosResponder {
     const key = q.qname;
     for (const entry of this.names) {
       if (entry.name.length !== key.len || !bytesEqual(entry.name, 0, key.bytes, 0, key.len)) continue;
-      if (entry.rdata === null) break;
-      w.setAuthoritative(true);
-      if (q.qtype === T_TXT || q.qtype === T_ANY) {
-        if (!w.writeSynthetic(Section.Answer, T_TXT, C_CH, 0, 12, entry.rdata, entry.rdata.length)) w.markTruncated();
-      }
+      // Only TXT is served; like Knot, other types and hidden names are REFUSED and answers carry no AA.
+      if (entry.rdata === null || q.qtype !== T_TXT) break;
+      if (!w.writeSynthetic(Section.Answer, T_TXT, C_CH, 0, 12, entry.rdata, entry.rdata.length)) w.markTruncated();
       return;
     }
     w.setRcode(RCODE_REFUSED);

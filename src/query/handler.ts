@@ -3,8 +3,8 @@
 import { ParseOutcome, Query, parseQuery } from '../wire/query.js';
 import { ResponseWriter } from '../wire/writer.js';
 import {
-  C_CH, C_IN, DEFAULT_EDNS_SIZE, MIN_UDP_SIZE, OPCODE_QUERY, RCODE_BADVERS, RCODE_FORMERR, RCODE_NOTIMP, RCODE_REFUSED,
-  T_AXFR, T_IXFR, T_MAILA, T_MAILB, T_OPT, T_TKEY, T_TSIG,
+  C_ANY, C_CH, C_IN, DEFAULT_EDNS_SIZE, MIN_UDP_SIZE, OPCODE_NOTIFY, OPCODE_QUERY, OPCODE_UPDATE,
+  RCODE_BADVERS, RCODE_FORMERR, RCODE_NOTAUTH, RCODE_NOTIMP, RCODE_REFUSED, T_AXFR, T_IXFR,
 } from '../wire/constants.js';
 import { Resolver } from './resolve.js';
 import { ChaosResponder, type ServerIdentity } from './chaos.js';
@@ -47,44 +47,50 @@ export class QueryHandler {
       this.stats.dropped++;
       return 0;
     }
-    if (parsed === ParseOutcome.FormErr) {
-      w.beginBare(q.id, q.opcode);
-      w.setRcode(RCODE_FORMERR);
-      return this.done(w.finish(null, null), transport, RCODE_FORMERR);
-    }
     const limit = transport === Transport.Tcp ? TCP_LIMIT : q.edns ? Math.min(Math.max(q.udpSize, MIN_UDP_SIZE), this.maxUdp) : MIN_UDP_SIZE;
     const optSize = q.edns ? 11 + (q.nsid && this.nsid ? 4 + this.nsid.length : 0) : 0;
-    if (q.opcode !== OPCODE_QUERY) {
+    if (parsed === ParseOutcome.FormErr) {
+      w.begin(q, pkt, limit, optSize, true);
+      w.setRcode(RCODE_FORMERR);
+    } else if (q.edns && q.ednsVersion > 0) {
+      // RFC 6891 section 6.1.3: BADVERS, advertising the version we do speak (0); it comes before anything else.
+      w.begin(q, pkt, limit, optSize, true);
+      w.setRcode(RCODE_BADVERS);
+    } else if (q.opcode === OPCODE_NOTIFY || q.opcode === OPCODE_UPDATE) {
+      // Known opcodes for roles this node does not have (secondary, dynamic updates): NOTAUTH, as Knot answers.
+      w.begin(q, pkt, limit, optSize, true);
+      w.setRcode(RCODE_NOTAUTH);
+    } else if (q.opcode !== OPCODE_QUERY) {
       // RFC 8906 section 3.1.4: NOTIMP, echoing the opcode but no other flags.
       w.begin(q, pkt, limit, optSize, false);
       w.setRcode(RCODE_NOTIMP);
-    } else if (q.edns && q.ednsVersion > 0) {
-      // RFC 6891 section 6.1.3: BADVERS, advertising the version we do speak (0).
-      w.begin(q, pkt, limit, optSize, true);
-      w.setRcode(RCODE_BADVERS);
     } else {
       w.begin(q, pkt, limit, optSize, true);
-      this.answer(q);
+      this.answer(q, transport);
     }
     const rcode = w.rcodeValue;
     return this.done(w.finish(q, this.nsid), transport, rcode);
   }
 
-  private answer(q: Query): void {
+  private answer(q: Query, transport: Transport): void {
     const w = this.writer;
     const qtype = q.qtype;
-    if (qtype === T_OPT || qtype === T_TKEY || qtype === T_TSIG || qtype === T_MAILA || qtype === T_MAILB) {
-      // Meta-types that are not questions (RFC 6895 section 3.1).
-      w.setRcode(RCODE_FORMERR);
+    if (qtype === 0) {
+      w.setRcode(RCODE_NOTIMP);
       return;
     }
     if (q.qclass === C_CH) {
       this.chaos.answer(q, w);
       return;
     }
-    if (q.qclass !== C_IN || qtype === T_AXFR || qtype === T_IXFR) {
-      // Zone transfers are not offered; other classes are not served.
+    // Class ANY is answered from the IN data, as Knot does; other classes are not served.
+    if (q.qclass !== C_IN && q.qclass !== C_ANY) {
       w.setRcode(RCODE_REFUSED);
+      return;
+    }
+    if (qtype === T_AXFR || qtype === T_IXFR) {
+      // No zone transfers from an anycast node. AXFR over UDP is not a thing (RFC 5936 section 4.2).
+      w.setRcode(qtype === T_AXFR && transport === Transport.Udp ? RCODE_NOTIMP : RCODE_NOTAUTH);
       return;
     }
     this.resolver.resolve(q, this.zones, w);

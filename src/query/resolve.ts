@@ -10,7 +10,7 @@ import type { Query } from '../wire/query.js';
 import { ResponseWriter, Section } from '../wire/writer.js';
 import type { ZoneSet } from './zoneset.js';
 import {
-  C_IN, RCODE_NXDOMAIN, RCODE_REFUSED, T_A, T_AAAA, T_ANY, T_CNAME, T_DNAME, T_DS, T_NS, T_RRSIG, T_SOA,
+  C_IN, RCODE_NXDOMAIN, T_A, T_AAAA, T_ANY, T_CNAME, T_DNAME, T_DS, T_NS, T_RRSIG, T_SOA,
 } from '../wire/constants.js';
 
 /** How one lookup step ended: the closed set of outcomes the loop below handles. */
@@ -25,35 +25,38 @@ export const enum Outcome {
   Refused,
 }
 
-/** RFC 1034 does not bound chains; 12 hops covers real chains and stops loops early. */
-const MAX_CHAIN = 12;
+/** RFC 1034 does not bound chains; like Knot, at most 5 CNAMEs go into one answer. */
+const MAX_CNAME_HOPS = 5;
 const RCODE_YXDOMAIN = 6;
 
 export class Resolver {
   private readonly keys = [new NameKey(), new NameKey()];
   private readonly synth = new Uint8Array(MAX_NAME_OCTETS + 1);
-  private readonly visitedZone: (CompiledZone | null)[] = new Array(MAX_CHAIN + 1).fill(null);
-  private readonly visitedNode = new Int32Array(MAX_CHAIN + 1);
+  private readonly visitedZone: (CompiledZone | null)[] = new Array(MAX_CNAME_HOPS).fill(null);
+  private readonly visitedNode = new Int32Array(MAX_CNAME_HOPS);
   /** Where the next hop's owner name sits in the message. */
   private nextOwnerAt = 12;
+  private dnssecOk = false;
+  /** DNSSEC records go with answers only when the client set DO and the zone is signed (as Knot decides). */
   private dnssec = false;
 
   resolve(q: Query, zones: ZoneSet, w: ResponseWriter): Outcome {
     let key = q.qname;
-    let zone = zones.find(key);
+    let zone = zones.find(key, q.qtype === T_DS);
     if (zone === null) {
-      w.setRcode(RCODE_REFUSED);
+      w.refuseNotAuthoritative();
       return Outcome.Refused;
     }
     w.setAuthoritative(true);
-    this.dnssec = q.dnssecOk;
+    this.dnssecOk = q.dnssecOk;
     let ownerAt = 12;
     for (let hop = 0; ; hop++) {
+      this.dnssec = this.dnssecOk && zone.signed;
       const outcome = this.step(zone, zones.apexLabels.get(zone)!, key, q.qtype, ownerAt, w, hop);
       if (outcome !== Outcome.Follow) return outcome;
-      if (hop === MAX_CHAIN) return Outcome.Answer;
+      if (hop + 1 === MAX_CNAME_HOPS) return Outcome.Answer;
       key = this.keys[hop & 1];
-      zone = zones.find(key);
+      zone = zones.find(key, false);
       // RFC 1034 section 4.3.2 step 3a: restart at the target only where we are authoritative for it.
       if (zone === null) return Outcome.Answer;
       ownerAt = this.nextOwnerAt;
@@ -121,6 +124,7 @@ export class Resolver {
       if (zone.rrsets[r * RRSET_STRIDE + R_TYPE] === T_RRSIG) continue;
       if (!this.put(zone, r, Section.Answer, ownerAt, -1, w)) return this.truncated(w);
       this.signatures(zone, node, zone.rrsets[r * RRSET_STRIDE + R_TYPE], Section.Answer, ownerAt, w);
+      this.additional(zone, r, w);
       return Outcome.Answer;
     }
     return this.negative(zone, w, Outcome.NoData);

@@ -22,8 +22,13 @@ export class ZoneSet {
     return this.zones.length;
   }
 
-  /** The zone with the longest apex at or above the name, or null (then the answer is REFUSED). */
-  find(key: NameKey): CompiledZone | null {
+  /**
+   * The zone with the longest apex at or above the name, or null (then the answer is REFUSED).
+   * A DS lives on the parent side of a cut (RFC 4035 section 3.1.4.1), so for DS the zone whose apex
+   * is the name itself is passed over when a parent zone is served too.
+   */
+  find(key: NameKey, forDs: boolean): CompiledZone | null {
+    let apexMatch: CompiledZone | null = null;
     for (let i = 0; i <= key.count; i++) {
       const list = this.byApexHash.get(key.hashes[i]);
       if (list === undefined) continue;
@@ -31,10 +36,15 @@ export class ZoneSet {
       const len = key.len - off;
       for (let j = 0; j < list.length; j++) {
         const apex = list[j].apexName;
-        if (apex.length === len && bytesEqual(apex, 0, key.bytes, off, len)) return list[j];
+        if (apex.length !== len || !bytesEqual(apex, 0, key.bytes, off, len)) continue;
+        if (forDs && i === 0 && key.count > 0) {
+          apexMatch = list[j];
+          break;
+        }
+        return list[j];
       }
     }
-    return null;
+    return apexMatch;
   }
 
   /** A new set with `zone` added or replacing the zone of the same origin: the old set stays valid for queries in flight. */

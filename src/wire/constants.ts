@@ -29,6 +29,8 @@ export const C_NONE = 254;
 export const C_ANY = 255;
 
 export const OPCODE_QUERY = 0;
+export const OPCODE_NOTIFY = 4;
+export const OPCODE_UPDATE = 5;
 
 export const RCODE_NOERROR = 0;
 export const RCODE_FORMERR = 1;
@@ -40,6 +42,9 @@ export const RCODE_NOTAUTH = 9;
 export const RCODE_BADVERS = 16;
 
 export const EDNS_NSID = 3;
+export const EDNS_EDE = 15;
+/** RFC 8914 section 4.21: Not Authoritative. */
+export const EDE_NOT_AUTHORITATIVE = 20;
 
 /** RFC 6891 section 6.2.5: a responder's advertised size; 1232 is the DNS flag day 2020 value. */
 export const DEFAULT_EDNS_SIZE = 1232;

@@ -86,19 +86,23 @@ export function parseQuery(pkt: Uint8Array, len: number, q: Query): ParseOutcome
   q.udpSize = 0;
   q.dnssecOk = false;
   q.nsid = false;
-  if (q.qdcount !== 1) return ParseOutcome.FormErr;
-  let off = readQname(pkt, len, q);
-  if (off < 0 || off + 4 > len) return ParseOutcome.FormErr;
-  q.qtype = (pkt[off] << 8) | pkt[off + 1];
-  q.qclass = (pkt[off + 2] << 8) | pkt[off + 3];
-  off += 4;
-  q.questionEnd = off;
-  q.hasQuestion = true;
+  q.qtype = 0;
+  if (q.qdcount > 1) return ParseOutcome.FormErr;
+  let off = 12;
+  if (q.qdcount === 1) {
+    off = readQname(pkt, len, q);
+    if (off < 0 || off + 4 > len) return ParseOutcome.FormErr;
+    q.qtype = (pkt[off] << 8) | pkt[off + 1];
+    q.qclass = (pkt[off + 2] << 8) | pkt[off + 3];
+    off += 4;
+    q.questionEnd = off;
+    q.hasQuestion = true;
+  }
+  // The rest is read even without a question, so that a FORMERR can still carry EDNS.
   const ancount = (pkt[6] << 8) | pkt[7];
   const nscount = (pkt[8] << 8) | pkt[9];
   const arcount = (pkt[10] << 8) | pkt[11];
   for (let i = 0; i < ancount + nscount + arcount; i++) {
-    const start = off;
     off = skipName(pkt, len, off);
     if (off < 0 || off + 10 > len) return ParseOutcome.FormErr;
     const type = (pkt[off] << 8) | pkt[off + 1];
@@ -106,13 +110,22 @@ export function parseQuery(pkt: Uint8Array, len: number, q: Query): ParseOutcome
     const rdata = off + 10;
     if (rdata + rdlen > len) return ParseOutcome.FormErr;
     if (type === T_OPT) {
-      // RFC 6891 section 6.1.1: one OPT, owner is the root, in the additional section.
-      if (q.edns || i < ancount + nscount || pkt[start] !== 0) return ParseOutcome.FormErr;
-      if (!readOpt(pkt, off, rdata, rdlen, q)) return ParseOutcome.FormErr;
+      // RFC 6891 section 6.1.1: at most one OPT, in the additional section. Its owner should be the root,
+      // but like Knot we do not fail a query over that.
+      if (q.edns || i < ancount + nscount) return failEdns(q);
+      if (!readOpt(pkt, off, rdata, rdlen, q)) return failEdns(q);
     }
     off = rdata + rdlen;
   }
+  // Trailing octets after the last record mean the counts are wrong (as Knot judges too).
+  if (off !== len || !q.hasQuestion) return ParseOutcome.FormErr;
   return ParseOutcome.Ok;
+}
+
+/** RFC 6891 section 7: a malformed OPT gets a FORMERR without an OPT. */
+function failEdns(q: Query): ParseOutcome {
+  q.edns = false;
+  return ParseOutcome.FormErr;
 }
 
 function readOpt(pkt: Uint8Array, off: number, rdata: number, rdlen: number, q: Query): boolean {

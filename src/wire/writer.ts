@@ -2,7 +2,7 @@
 
 import { lowerOctet } from './name.js';
 import type { Query } from './query.js';
-import { T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
+import { EDE_NOT_AUTHORITATIVE, EDNS_EDE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
 
 export const enum Section {
   Answer = 0,
@@ -29,6 +29,8 @@ export class ResponseWriter {
   private flags = 0;
   private optSize = 0;
   private questionPresent = false;
+  /** Extended DNS error to attach, or -1. Only set on answers without data, so it needs no reserved space. */
+  private ede = -1;
   /** The UDP payload size this server advertises in its OPT (RFC 6891 section 6.2.5). */
   advertisedSize = 1232;
 
@@ -41,6 +43,7 @@ export class ResponseWriter {
     this.aa = false;
     this.tc = false;
     this.rcode = 0;
+    this.ede = -1;
     this.counts.fill(0);
     this.limit = limit - optSize;
     this.optSize = optSize;
@@ -56,28 +59,18 @@ export class ResponseWriter {
     }
   }
 
-  /** A header-only answer: used for errors where even the question is not to be echoed. */
-  beginBare(id: number, opcode: number): void {
-    this.buf[0] = id >> 8;
-    this.buf[1] = id & 0xff;
-    this.flags = 0x8000 | (opcode << 11);
-    this.aa = false;
-    this.tc = false;
-    this.rcode = 0;
-    this.counts.fill(0);
-    this.pos = 12;
-    this.limit = 512;
-    this.optSize = 0;
-    this.suffixCount = 0;
-    this.questionPresent = false;
-  }
-
   setAuthoritative(aa: boolean): void {
     this.aa = aa;
   }
 
   setRcode(rcode: number): void {
     this.rcode = rcode;
+  }
+
+  /** REFUSED for a name outside our zones, with EDE 20 when the client speaks EDNS (RFC 8914), as Knot does. */
+  refuseNotAuthoritative(): void {
+    this.rcode = RCODE_REFUSED;
+    this.ede = EDE_NOT_AUTHORITATIVE;
   }
 
   get rcodeValue(): number {
@@ -282,16 +275,25 @@ export class ResponseWriter {
       b[p++] = 0; // version 0
       b[p++] = q.dnssecOk ? 0x80 : 0;
       b[p++] = 0;
-      const rdlen = nsid && q.nsid ? 4 + nsid.length : 0;
+      const withNsid = nsid !== null && q.nsid;
+      const rdlen = (withNsid ? 4 + nsid.length : 0) + (this.ede >= 0 ? 6 : 0);
       b[p++] = rdlen >> 8;
       b[p++] = rdlen & 0xff;
-      if (rdlen) {
+      if (withNsid) {
         b[p++] = 0;
-        b[p++] = 3;
-        b[p++] = nsid!.length >> 8;
-        b[p++] = nsid!.length & 0xff;
-        b.set(nsid!, p);
-        p += nsid!.length;
+        b[p++] = EDNS_NSID;
+        b[p++] = nsid.length >> 8;
+        b[p++] = nsid.length & 0xff;
+        b.set(nsid, p);
+        p += nsid.length;
+      }
+      if (this.ede >= 0) {
+        b[p++] = 0;
+        b[p++] = EDNS_EDE;
+        b[p++] = 0;
+        b[p++] = 2;
+        b[p++] = this.ede >> 8;
+        b[p++] = this.ede & 0xff;
       }
       this.pos = p;
       this.counts[Section.Additional]++;

@@ -49,6 +49,8 @@ export interface CompiledZone {
   /** SOA: TTL to put on negative answers = min(SOA TTL, SOA MINIMUM) per RFC 2308 section 5. */
   negativeTtl: number;
   soaRRset: number;
+  /** The apex SOA is signed: only then do answers carry RRSIGs and referrals DS. */
+  signed: boolean;
 }
 
 export function transferList(zone: CompiledZone): ArrayBuffer[] {

@@ -7,11 +7,11 @@ import {
   NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, N_FLAGS, N_FIRST_RRSET, N_RRSET_COUNT, N_CUT, N_WILDCARD, N_HASH,
   F_APEX, F_DELEGATION, F_DNAME, F_CNAME,
   RRSET_STRIDE, R_TTL, R_DATA_OFF,
-  findNode,
+  findNode, findRRset, R_DATA_END,
 } from './compiled.js';
 import { checkGlue, checkNode, checkZone, type NodeView } from './checks.js';
 import { copyNameLower, hashNameBackward, isSubdomain, nameLength, nameToString } from '../wire/name.js';
-import { T_CNAME, T_DNAME, T_MX, T_NS, T_SOA, T_SRV } from '../wire/constants.js';
+import { T_CNAME, T_DNAME, T_MX, T_NS, T_RRSIG, T_SOA, T_SRV } from '../wire/constants.js';
 
 const TARGET_TUPLE = 6;
 
@@ -234,7 +234,9 @@ export class ZoneCompiler {
       targets: new Int32Array(targetNames.length / TARGET_TUPLE),
       negativeTtl: 0,
       soaRRset,
+      signed: false,
     };
+    zone.signed = hasSignatureOver(zone, 0, T_SOA);
     this.resolveTargets(zone, targetNames);
     checkZone(zone, this.firstLine(), this.errors, this.nameOf);
     if (soaRRset >= 0) {
@@ -318,4 +320,15 @@ export class ZoneCompiler {
       }
     }
   }
+}
+
+/** Whether an RRSIG at the node covers the given type (the first two RDATA octets name the covered type). */
+function hasSignatureOver(zone: CompiledZone, node: number, type: number): boolean {
+  const sigs = findRRset(zone, node, T_RRSIG);
+  if (sigs < 0) return false;
+  const base = sigs * RRSET_STRIDE;
+  for (let p = zone.rrsets[base + R_DATA_OFF]; p < zone.rrsets[base + R_DATA_END]; p += 2 + ((zone.rdata[p] << 8) | zone.rdata[p + 1])) {
+    if (((zone.rdata[p + 2] << 8) | zone.rdata[p + 3]) === type) return true;
+  }
+  return false;
 }
