@@ -23,6 +23,11 @@ program
   .option('--tcp-idle-ms <ms>', 'close TCP connections idle this long', '10000')
   .option('--tcp-max-connections <n>', 'concurrent TCP connections', '1000')
   .option('--tcp-max-queries <n>', 'queries answered per TCP connection before closing it', '10000')
+  .option('--zones-rescan-ms <ms>', 'rescan the zones directory this often, besides watching it', '5000')
+  .option('--zones-debounce-ms <ms>', 'wait this long after the last change before reloading', '200')
+  .option('--zone-delete-grace-ms <ms>', 'keep serving a deleted zone file\'s zone this long', '30000')
+  .option('--allow-serial-rollback', 'accept a zone whose SOA serial went backwards')
+  .option('--zone-origin <file=origin>', 'origin for a zone file not named after its zone (repeatable)', collect, [])
   .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
   .action(async (flags: ServeFlags) => {
     await runServe(flags);

@@ -6,6 +6,7 @@ import { createLogger } from '../log.js';
 import { DnsServer, type ServerConfig } from '../server/server.js';
 import { parseListen } from '../transport/address.js';
 import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
+import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
 
 export interface ServeFlags {
   listen: string[];
@@ -19,6 +20,11 @@ export interface ServeFlags {
   tcpIdleMs: string;
   tcpMaxConnections: string;
   tcpMaxQueries: string;
+  zonesRescanMs: string;
+  zonesDebounceMs: string;
+  zoneDeleteGraceMs: string;
+  allowSerialRollback?: boolean;
+  zoneOrigin: string[];
   logLevel?: string;
 }
 
@@ -33,11 +39,36 @@ function positive(name: string, text: string): number {
   return n;
 }
 
+function nonNegative(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${text}"`);
+  return n;
+}
+
+/** "--zone-origin db.example=example.com." entries: file name to origin. */
+function originMap(entries: string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const entry of entries) {
+    const m = /^([^=]+)=(.+\.)$/.exec(entry);
+    if (!m) throw new Error(`--zone-origin expects FILE=ORIGIN. (absolute origin), got "${entry}"`);
+    map[m[1]] = m[2];
+  }
+  return map;
+}
+
 export function serveConfig(flags: ServeFlags): ServerConfig {
   const nsid = flags.nsid ?? hostname();
   return {
     listen: (flags.listen.length ? flags.listen : ['127.0.0.1:5353']).map(parseListen),
-    zonesDir: flags.zones,
+    zones: {
+      ...DEFAULT_ZONE_MANAGER_OPTIONS,
+      dir: flags.zones,
+      origins: originMap(flags.zoneOrigin),
+      rescanMs: positive('zones-rescan-ms', flags.zonesRescanMs),
+      debounceMs: positive('zones-debounce-ms', flags.zonesDebounceMs),
+      deleteGraceMs: nonNegative('zone-delete-grace-ms', flags.zoneDeleteGraceMs),
+      allowSerialRollback: flags.allowSerialRollback ?? false,
+    },
     nsid,
     identity: flags.hideIdentity ? null : flags.identity ?? nsid,
     version: flags.hideVersion ? null : flags.serverVersion ?? `anycastd ${version()}`,

@@ -1,13 +1,26 @@
 // Main-thread side of zone compilation: sends files to a worker thread and receives compiled zones.
 
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CompileResult } from './compiler.js';
 import type { CompileRequest } from './worker.js';
-import type { LoadOptions } from './load.js';
+import type { LoadOptions, LoadResult } from './load.js';
 
-type Result = CompileResult & { origin: string | null };
+type Result = LoadResult;
 
-export class ZoneCompileWorker {
+/** The compiled worker beside this module; when running from TypeScript sources (tests), the built one. */
+function workerFile(): URL {
+  const beside = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  return new URL('../../dist/zone/worker.js', import.meta.url);
+}
+
+/** What the zone manager needs from a compiler; the worker below is the real one. */
+export interface ZoneCompileService {
+  compile(file: string, options?: LoadOptions): Promise<LoadResult>;
+}
+
+export class ZoneCompileWorker implements ZoneCompileService {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
@@ -23,7 +36,7 @@ export class ZoneCompileWorker {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    const worker = new Worker(workerFile());
     worker.unref();
     worker.on('message', (msg: { id: number; result: Result }) => {
       const p = this.pending.get(msg.id);

@@ -1,8 +1,9 @@
-// Reads one zone file into a CompiledZone: origin discovery, parsing, compiling, with every problem reported.
+// Reads one zone file into a CompiledZone: origin discovery, hashing, parsing, compiling, every problem reported.
 
 import { basename } from 'node:path';
-import { openSync, readSync, closeSync } from 'node:fs';
-import { parseZoneFile, parseZoneText } from './parser.js';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { parseZoneBuffer, parseZoneText } from './parser.js';
 import { nameFromText } from './name-text.js';
 import { ZoneCompiler, type CompileResult } from './compiler.js';
 import type { ZoneProblem } from './record.js';
@@ -11,6 +12,15 @@ export interface LoadOptions {
   /** Origin in presentation form; when absent it comes from a leading $ORIGIN, else the file name. */
   origin?: string;
   defaultTtl?: number;
+  /** Hash of the version already serving: an identical file is reported unchanged without parsing. */
+  previousHash?: string;
+}
+
+export interface LoadResult extends CompileResult {
+  origin: string | null;
+  /** SHA-256 of the file's bytes, hex; empty when the file could not be read. */
+  hash: string;
+  unchanged: boolean;
 }
 
 /** Zone files are named after their origin: "example.test.zone" (or ".db") serves example.test. */
@@ -20,54 +30,43 @@ export function originFromFileName(file: string): string | null {
   return m[1] === 'root' ? '.' : `${m[1].replace(/\.$/, '')}.`;
 }
 
-/** A $ORIGIN that comes before any record sets the zone's origin (only the head of the file is read). */
-function originFromDirective(file: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return null;
+/** A $ORIGIN that comes before any record sets the zone's origin. */
+function originFromDirective(data: Buffer): string | null {
+  for (const line of data.toString('latin1', 0, Math.min(data.length, 16384)).split('\n')) {
+    const text = line.replace(/;.*/, '').trim();
+    if (text === '' || /^\$TTL\s/i.test(text)) continue;
+    const m = /^\$ORIGIN\s+(\S+)/i.exec(text);
+    return m ? m[1] : null;
   }
-  try {
-    const buf = Buffer.alloc(16384);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    for (const line of buf.toString('latin1', 0, n).split('\n')) {
-      const text = line.replace(/;.*/, '').trim();
-      if (text === '' || /^\$TTL\s/i.test(text)) continue;
-      const m = /^\$ORIGIN\s+(\S+)/i.exec(text);
-      return m ? m[1] : null;
-    }
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  return null;
 }
 
-export function loadZoneFile(file: string, options: LoadOptions = {}): CompileResult & { origin: string | null } {
-  const origin = options.origin ?? originFromDirective(file) ?? originFromFileName(file);
-  if (origin === null || !origin.endsWith('.')) {
-    const problem: ZoneProblem = {
-      file, line: 0,
-      message: origin === null
-        ? 'cannot tell the zone origin: name the file <origin>.zone or start it with $ORIGIN'
-        : `zone origin ${origin} must be an absolute name`,
-    };
-    return { zone: null, errors: [problem], warnings: [], origin };
+function failure(file: string, message: string, origin: string | null, hash = ''): LoadResult {
+  const problem: ZoneProblem = { file, line: 0, message };
+  return { zone: null, errors: [problem], warnings: [], origin, hash, unchanged: false };
+}
+
+export function loadZoneFile(file: string, options: LoadOptions = {}): LoadResult {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (e) {
+    return failure(file, `cannot read zone file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, null);
   }
+  const hash = createHash('sha256').update(data).digest('hex');
+  if (options.previousHash === hash) return { zone: null, errors: [], warnings: [], origin: null, hash, unchanged: true };
+  const origin = options.origin ?? originFromDirective(data) ?? originFromFileName(file);
+  if (origin === null) return failure(file, 'cannot tell the zone origin: name the file <origin>.zone or start it with $ORIGIN', null, hash);
+  if (!origin.endsWith('.')) return failure(file, `zone origin ${origin} must be an absolute name`, origin, hash);
   let originWire: Uint8Array;
   try {
     originWire = nameFromText(origin, null);
   } catch (e) {
-    return { zone: null, errors: [{ file, line: 0, message: `bad zone origin ${origin}: ${(e as Error).message}` }], warnings: [], origin };
+    return failure(file, `bad zone origin ${origin}: ${(e as Error).message}`, origin, hash);
   }
   const compiler = new ZoneCompiler(originWire, file);
-  parseZoneFile(
-    file,
-    { origin, defaultTtl: options.defaultTtl },
-    (rec) => compiler.add(rec),
-    (problem) => compiler.addError(problem),
-  );
-  return { ...compiler.finish(), origin };
+  parseZoneBuffer(data, file, { origin, defaultTtl: options.defaultTtl }, (rec) => compiler.add(rec), (problem) => compiler.addError(problem));
+  return { ...compiler.finish(), origin, hash, unchanged: false };
 }
 
 /** Compiles zone text held in memory (tests, tools); the same path as a file without the file. */

@@ -304,6 +304,11 @@ export function parseZoneFile(path: string, options: ParseOptions, onRecord: OnR
     onProblem({ file: path, line: 0, message: `cannot read zone file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     return;
   }
+  parseZoneBuffer(data, path, options, onRecord, onProblem);
+}
+
+/** Parses the bytes of a file already read (the loader hashes the same bytes it parses). */
+export function parseZoneBuffer(data: Buffer, path: string, options: ParseOptions, onRecord: OnRecord, onProblem: OnProblem): void {
   const st = initialState(path, options, onProblem);
   if (st !== null) new ZoneParser(options, onRecord, onProblem).parse(data, st);
 }

@@ -1,0 +1,177 @@
+// Tests for the zone manager against a real directory and the real compile worker: every update pattern operators use.
+
+import { mkdtempSync, writeFileSync, renameSync, rmSync, symlinkSync, mkdirSync, unlinkSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { ZoneManager, DEFAULT_ZONE_MANAGER_OPTIONS, serialIsNewer, type ZoneManagerOptions } from './zone-manager.js';
+import { ZoneCompileWorker } from './compile-pool.js';
+import type { CompiledZone } from './compiled.js';
+
+const log = pino({ level: 'silent' });
+
+function zoneText(serial: number, extra = '', origin = 'example.test.'): string {
+  return `$ORIGIN ${origin}\n$TTL 300\n@ SOA ns1 host ${serial} 7200 900 1209600 60\n@ NS ns1\nns1 A 192.0.2.1\n${extra}`;
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('ZoneManager', () => {
+  let dir: string;
+  let compiler: ZoneCompileWorker;
+  let manager: ZoneManager | null;
+  let swapped: CompiledZone[][];
+
+  const serials = () => Object.fromEntries((swapped.at(-1) ?? []).map((z) => [z.meta.origin, z.meta.serial]));
+
+  async function start(dirPath: string, opts: Partial<ZoneManagerOptions> = {}): Promise<ZoneManager> {
+    manager = new ZoneManager({ ...DEFAULT_ZONE_MANAGER_OPTIONS, debounceMs: 30, rescanMs: 200, dir: dirPath, ...opts }, compiler, (z) => swapped.push(z), log);
+    await manager.start();
+    return manager;
+  }
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'anycastd-zones-'));
+    compiler = new ZoneCompileWorker();
+    swapped = [];
+    manager = null;
+  });
+
+  afterEach(async () => {
+    manager?.stop();
+    await compiler.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads every zone at start, origin from $ORIGIN or file name', async () => {
+    writeFileSync(join(dir, 'example.test.zone'), zoneText(1));
+    writeFileSync(join(dir, 'other.test.zone'), zoneText(5, '', 'other.test.').replace('$ORIGIN other.test.\n', ''));
+    writeFileSync(join(dir, '.hidden.zone'), 'garbage');
+    writeFileSync(join(dir, 'example.test.zone~'), 'garbage');
+    await start(dir);
+    expect(serials()).toEqual({ 'example.test.': 1, 'other.test.': 5 });
+  });
+
+  it('picks up a file written in place', async () => {
+    const file = join(dir, 'example.test.zone');
+    writeFileSync(file, zoneText(1));
+    await start(dir);
+    writeFileSync(file, zoneText(2, 'www A 192.0.2.80\n'));
+    await until(() => serials()['example.test.'] === 2);
+    expect(swapped.at(-1)![0].meta.records).toBe(4);
+  });
+
+  it('picks up a temp file renamed over the zone (rsync, editors)', async () => {
+    const file = join(dir, 'example.test.zone');
+    writeFileSync(file, zoneText(1));
+    await start(dir);
+    writeFileSync(join(dir, '.example.test.zone.XXXXXX'), zoneText(3));
+    renameSync(join(dir, '.example.test.zone.XXXXXX'), file);
+    await until(() => serials()['example.test.'] === 3);
+  });
+
+  it('follows a swapped directory symlink (current -> releases/N)', async () => {
+    mkdirSync(join(dir, 'releases/1'), { recursive: true });
+    mkdirSync(join(dir, 'releases/2'), { recursive: true });
+    writeFileSync(join(dir, 'releases/1/example.test.zone'), zoneText(10));
+    writeFileSync(join(dir, 'releases/2/example.test.zone'), zoneText(11));
+    symlinkSync('releases/1', join(dir, 'current'));
+    await start(join(dir, 'current'));
+    expect(serials()['example.test.']).toBe(10);
+    symlinkSync('releases/2', join(dir, 'current.new'));
+    renameSync(join(dir, 'current.new'), join(dir, 'current'));
+    await until(() => serials()['example.test.'] === 11);
+  });
+
+  it('keeps the old zone when the new file is broken, and reports file:line', async () => {
+    const file = join(dir, 'example.test.zone');
+    writeFileSync(file, zoneText(1));
+    const m = await start(dir);
+    writeFileSync(file, zoneText(2, 'bad A 300.1.2.3\n'));
+    await until(() => m.loadErrors === 1);
+    expect(serials()['example.test.']).toBe(1);
+    const st = m.status()[0];
+    expect(st.serial).toBe(1);
+    expect(st.lastError).toMatch(/example\.test\.zone:6: .*300\.1\.2\.3/);
+    writeFileSync(file, zoneText(2, 'good A 192.0.2.9\n'));
+    await until(() => serials()['example.test.'] === 2);
+    expect(m.status()[0].lastError).toBeNull();
+  });
+
+  it('never serves a half-written file: an invalid prefix keeps the old zone', async () => {
+    const file = join(dir, 'example.test.zone');
+    writeFileSync(file, zoneText(1));
+    const m = await start(dir);
+    const full = zoneText(2, 'www A 192.0.2.80\nmail MX 10 www\n');
+    writeFileSync(file, full.slice(0, full.indexOf('mail MX 10') + 6)); // cut inside a record
+    await until(() => m.loadErrors >= 1);
+    expect(serials()['example.test.']).toBe(1);
+    appendFileSync(file, full.slice(full.indexOf('mail MX 10') + 6));
+    await until(() => serials()['example.test.'] === 2);
+  });
+
+  it('refuses a serial that goes backwards unless allowed', async () => {
+    const file = join(dir, 'example.test.zone');
+    writeFileSync(file, zoneText(100));
+    const m = await start(dir);
+    writeFileSync(file, zoneText(99, 'x A 192.0.2.9\n'));
+    await until(() => m.loadErrors === 1);
+    expect(m.status()[0].lastError).toMatch(/serial went backwards \(100 -> 99\)/);
+    expect(serials()['example.test.']).toBe(100);
+    expect(serialIsNewer(0xffffffff, 1)).toBe(true); // RFC 1982 wrap-around counts as forwards
+  });
+
+  it('accepts a rollback when configured', async () => {
+    const file = join(dir, 'example.test.zone');
+    writeFileSync(file, zoneText(100));
+    await start(dir, { allowSerialRollback: true });
+    writeFileSync(file, zoneText(99));
+    await until(() => serials()['example.test.'] === 99);
+  });
+
+  it('drops a deleted zone only after the grace period, and keeps it if the file returns', async () => {
+    const file = join(dir, 'example.test.zone');
+    writeFileSync(file, zoneText(1));
+    writeFileSync(join(dir, 'other.test.zone'), zoneText(1, '', 'other.test.'));
+    const m = await start(dir, { deleteGraceMs: 600 });
+    unlinkSync(file);
+    await until(() => m.status().some((s) => s.removeAt !== null));
+    expect(Object.keys(serials())).toContain('example.test.');
+    await until(() => !Object.keys(serials()).includes('example.test.'), 4000);
+    expect(Object.keys(serials())).toEqual(['other.test.']);
+
+    unlinkSync(join(dir, 'other.test.zone'));
+    await until(() => m.status().some((s) => s.removeAt !== null));
+    writeFileSync(join(dir, 'other.test.zone'), zoneText(1, '', 'other.test.'));
+    await new Promise((r) => setTimeout(r, 900));
+    expect(Object.keys(serials())).toEqual(['other.test.']);
+  });
+
+  it('recompiles only changed files, and everything on reload()', async () => {
+    writeFileSync(join(dir, 'example.test.zone'), zoneText(1));
+    writeFileSync(join(dir, 'other.test.zone'), zoneText(1, '', 'other.test.'));
+    const m = await start(dir);
+    const before = swapped.length;
+    const first = swapped.at(-1)!.find((z) => z.meta.origin === 'other.test.');
+    writeFileSync(join(dir, 'example.test.zone'), zoneText(2));
+    await until(() => serials()['example.test.'] === 2);
+    expect(swapped.at(-1)!.find((z) => z.meta.origin === 'other.test.')).toBe(first); // untouched zone reused
+    await m.reload();
+    expect(swapped.length).toBeGreaterThan(before + 1);
+  });
+
+  it('refuses a second file for an origin already served', async () => {
+    writeFileSync(join(dir, 'example.test.zone'), zoneText(1));
+    writeFileSync(join(dir, 'zz-copy.zone'), zoneText(2)); // files load in name order: the first one wins
+    const m = await start(dir);
+    expect(serials()).toEqual({ 'example.test.': 1 });
+    expect(m.status().find((s) => s.file.endsWith('zz-copy.zone'))!.lastError).toMatch(/already served from .*example\.test\.zone/);
+  });
+});
