@@ -41,6 +41,11 @@ export class DnsServer {
     }
   }
 
+  /** Where the UDP sockets actually listen (port 0 in the config picks a free one). */
+  udpAddresses(): { address: string; port: number }[] {
+    return this.udp.map((s) => s.address());
+  }
+
   reloadZones(): Promise<void> {
     return this.zones.reload();
   }
