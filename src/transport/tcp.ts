@@ -72,7 +72,9 @@ function serveConnection(socket: net.Socket, handler: QueryHandler, limits: TcpL
       const msg = buf.subarray(off + 2, off + 2 + len);
       off += 2 + len;
       const reply = answer(handler, msg, log);
-      if (reply !== null && !socket.write(reply)) {
+      // Only an answered query keeps the connection alive or counts: empty frames must not hold a slot.
+      if (reply === null) continue;
+      if (!socket.write(reply)) {
         // The client is not reading: stop reading its queries until it catches up, and drop it if it never does.
         if (socket.writableLength > limits.maxPendingBytes) {
           socket.destroy();

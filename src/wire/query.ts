@@ -118,7 +118,9 @@ export function parseQuery(pkt: Uint8Array, len: number, q: Query): ParseOutcome
     off = rdata + rdlen;
   }
   // Trailing octets after the last record mean the counts are wrong (as Knot judges too).
-  if (off !== len || !q.hasQuestion) return ParseOutcome.FormErr;
+  if (off !== len) return ParseOutcome.FormErr;
+  // Without a question only a QUERY is malformed; an unknown opcode still gets its NOTIMP (RFC 8906 section 3.1.4).
+  if (!q.hasQuestion && q.opcode === 0) return ParseOutcome.FormErr;
   return ParseOutcome.Ok;
 }
 
