@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// The anycastd command line: serve, check.
+// The anycastd command line: serve, check, and the operator commands.
 
 import { Command } from 'commander';
 import { runCheck } from './check.js';
-import { runServe, type ServeFlags } from './serve.js';
+import { runServe } from './serve.js';
+import { applyConfigFile } from './config-file.js';
+import { runWithdraw } from '../bird/withdraw.js';
+import { DEFAULT_HTTP, runDrain, runReload, runStatus, runUndrain } from './ops.js';
+import type { ServeFlags } from './serve-config.js';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 const program = new Command('anycastd').description('Anycast authoritative DNS node');
 
@@ -28,9 +32,28 @@ program
   .option('--zone-delete-grace-ms <ms>', 'keep serving a deleted zone file\'s zone this long', '30000')
   .option('--allow-serial-rollback', 'accept a zone whose SOA serial went backwards')
   .option('--zone-origin <file=origin>', 'origin for a zone file not named after its zone (repeatable)', collect, [])
+  .option('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', collect, undefined)
+  .option('--bird-include <file>', 'BIRD include file to write (enables announcing)')
+  .option('--bird-socket <path>', 'BIRD control socket', '/run/bird/bird.ctl')
+  .option('--http <addr:port>', 'serve /metrics, /status, /healthz (and drain/undrain) here')
+  .option('--check-interval <ms>', 'self-check interval', '1000')
+  .option('--rise <n>', 'good rounds before announcing', '2')
+  .option('--fall <n>', 'failed rounds before withdrawing', '2')
+  .option('--hold-down <ms>', 'minimum time before re-announcing after a change', '5000')
+  .option('--max-lag-ms <ms>', 'event-loop lag p99 that counts as overload', '250')
+  .option('--max-elu <ratio>', 'event-loop utilisation that counts as overload (0..1)')
+  .option('--capacity-qps <n>', 'query rate that counts as overload')
+  .option('--max-rss-mb <n>', 'memory that counts as overload')
+  .option('--prepend <n>', 'AS-path prepends when overloaded (de-preferred)', '3')
+  .option('--med <n>', 'MED to set when overloaded')
+  .option('--maintenance-file <path>', 'drain while this file exists')
+  .option('--drain-ms <ms>', 'keep answering this long after withdrawing on SIGTERM', '5000')
+  .option('--workers <n>', 'data-path worker processes', '1')
+  .option('--debug-endpoints', 'expose /debug/block and /debug/load (tests only)')
+  .option('--config <file>', 'JSON file with the same keys (camelCase); flags win')
   .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
-  .action(async (flags: ServeFlags) => {
-    await runServe(flags);
+  .action(async (_flags: ServeFlags, cmd: Command) => {
+    await runServe(applyConfigFile(cmd) as unknown as ServeFlags);
   });
 
 program
@@ -39,6 +62,53 @@ program
   .argument('<path>', 'zone file or directory of zone files')
   .action((path: string) => {
     process.exitCode = runCheck(path, (l) => console.log(l), (l) => console.error(l));
+  });
+
+const httpOption = ['--http <addr:port>', 'the service\'s --http address', DEFAULT_HTTP] as const;
+
+program
+  .command('status')
+  .description('state, reason, zones and BIRD status of the running service')
+  .option(...httpOption)
+  .option('--json', 'print the raw /status document')
+  .action(async (o: { http: string; json?: boolean }) => {
+    process.exitCode = await runStatus(o.http, o.json ?? false);
+  });
+
+program
+  .command('drain')
+  .description('withdraw the route and wait until queries stop arriving')
+  .option(...httpOption)
+  .option('--timeout <s>', 'give up waiting after this long', '60')
+  .option('--max-qps <n>', 'query rate that counts as drained', '1')
+  .action(async (o: { http: string; timeout: string; maxQps: string }) => {
+    process.exitCode = await runDrain(o.http, Number(o.timeout) * 1000, Number(o.maxQps));
+  });
+
+program
+  .command('undrain')
+  .description('announce again (after the rise count)')
+  .option(...httpOption)
+  .action(async (o: { http: string }) => {
+    process.exitCode = await runUndrain(o.http);
+  });
+
+program
+  .command('reload')
+  .description('recompile every zone file now')
+  .option(...httpOption)
+  .action(async (o: { http: string }) => {
+    process.exitCode = await runReload(o.http);
+  });
+
+program
+  .command('withdraw')
+  .description('write the include file as withdrawn and reload BIRD (systemd ExecStopPost; works with the service dead)')
+  .requiredOption('--bird-include <file>', 'the include file serve writes')
+  .option('--bird-socket <path>', 'BIRD control socket', '/run/bird/bird.ctl')
+  .option('--anycast <prefix>', 'prefixes to keep defined (default: those in the current file)', collect, undefined)
+  .action(async (o: { birdInclude: string; birdSocket: string; anycast?: string[] }) => {
+    process.exitCode = await runWithdraw({ birdInclude: o.birdInclude, birdSocket: o.birdSocket, anycast: o.anycast, reason: 'anycastd withdraw (service stopped)' });
   });
 
 program.parseAsync().catch((err: Error) => {

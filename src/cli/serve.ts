@@ -1,99 +1,72 @@
-// `anycastd serve`: flags to configuration, start the service, reload on SIGHUP, stop on SIGTERM/SIGINT.
+// `anycastd serve`: the primary runs the control plane and forks the data-path workers, which serve DNS.
 
-import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
+import cluster from 'node:cluster';
+import type { Logger } from 'pino';
 import { createLogger } from '../log.js';
-import { DnsServer, type ServerConfig } from '../server/server.js';
-import { parseListen } from '../transport/address.js';
-import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
-import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
-
-export interface ServeFlags {
-  listen: string[];
-  zones: string;
-  nsid?: string;
-  identity?: string;
-  serverVersion?: string;
-  hideIdentity?: boolean;
-  hideVersion?: boolean;
-  maxUdpSize: string;
-  tcpIdleMs: string;
-  tcpMaxConnections: string;
-  tcpMaxQueries: string;
-  zonesRescanMs: string;
-  zonesDebounceMs: string;
-  zoneDeleteGraceMs: string;
-  allowSerialRollback?: boolean;
-  zoneOrigin: string[];
-  logLevel?: string;
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-function positive(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${text}"`);
-  return n;
-}
-
-function nonNegative(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${text}"`);
-  return n;
-}
-
-/** "--zone-origin db.example=example.com." entries: file name to origin. */
-function originMap(entries: string[]): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const entry of entries) {
-    const m = /^([^=]+)=(.+\.)$/.exec(entry);
-    if (!m) throw new Error(`--zone-origin expects FILE=ORIGIN. (absolute origin), got "${entry}"`);
-    map[m[1]] = m[2];
-  }
-  return map;
-}
-
-export function serveConfig(flags: ServeFlags): ServerConfig {
-  const nsid = flags.nsid ?? hostname();
-  return {
-    listen: (flags.listen.length ? flags.listen : ['127.0.0.1:5353']).map(parseListen),
-    zones: {
-      ...DEFAULT_ZONE_MANAGER_OPTIONS,
-      dir: flags.zones,
-      origins: originMap(flags.zoneOrigin),
-      rescanMs: positive('zones-rescan-ms', flags.zonesRescanMs),
-      debounceMs: positive('zones-debounce-ms', flags.zonesDebounceMs),
-      deleteGraceMs: nonNegative('zone-delete-grace-ms', flags.zoneDeleteGraceMs),
-      allowSerialRollback: flags.allowSerialRollback ?? false,
-    },
-    nsid,
-    identity: flags.hideIdentity ? null : flags.identity ?? nsid,
-    version: flags.hideVersion ? null : flags.serverVersion ?? `anycastd ${version()}`,
-    maxUdpSize: positive('max-udp-size', flags.maxUdpSize),
-    tcp: {
-      ...DEFAULT_TCP_LIMITS,
-      idleMs: positive('tcp-idle-ms', flags.tcpIdleMs),
-      maxConnections: positive('tcp-max-connections', flags.tcpMaxConnections),
-      maxQueriesPerConnection: positive('tcp-max-queries', flags.tcpMaxQueries),
-    },
-  };
-}
+import { DnsServer } from '../server/server.js';
+import { ControlAgent } from '../server/agent.js';
+import { ControlPlane } from '../control/control-plane.js';
+import { DataWorkers } from '../control/workers.js';
+import { startHttp } from '../control/http.js';
+import type { ToWorker } from '../control/ipc.js';
+import { formatListen } from '../transport/address.js';
+import { type ServeConfig, type ServeFlags, serveConfig } from './serve-config.js';
 
 export async function runServe(flags: ServeFlags): Promise<void> {
+  const config = serveConfig(flags);
   const log = createLogger(flags.logLevel);
-  const server = new DnsServer(serveConfig(flags), log);
-  await server.start();
+  if (cluster.isWorker) return runDataWorker(config, log.child({ worker: process.env.ANYCASTD_WORKER_ID }));
+  return runPrimary(config, log);
+}
+
+async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
+  const workers = new DataWorkers(config.workers, log);
+  const control = new ControlPlane(config.control, workers, log);
+  // The include file is written (withdrawn) before anything else, so BIRD always finds it.
+  control.start();
+  await workers.start();
+  const http = config.http ? await startHttp({ listen: config.http, debugEndpoints: config.debugEndpoints, version: config.version }, control, workers, () => workers.reload(), log) : null;
+  if (http) log.info({ http: formatListen(config.http!) }, 'status and metrics over HTTP');
+
   process.on('SIGHUP', () => {
     log.info('SIGHUP: reloading zones');
-    void server.reloadZones();
+    void workers.reload();
   });
-  const stop = (signal: string) => {
-    log.info({ signal }, 'stopping');
-    void server.stop().then(() => process.exit(0));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Withdraw first, keep answering while routers move traffic away, then stop (lame duck).
+    const drainMs = config.control.birdInclude ? config.drainMs : 0;
+    log.info({ signal, drainMs }, 'stopping: route withdrawn, answering during the drain window');
+    await control.shutdown();
+    await new Promise((r) => setTimeout(r, drainMs));
+    http?.close();
+    await workers.stop(2000);
+    log.info('stopped');
+    process.exit(0);
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
+  const server = new DnsServer(config.server, log);
+  await server.start();
+  const send = (msg: object) => {
+    if (process.connected) process.send!(msg);
+  };
+  const agent = new ControlAgent(server, send, config.debugEndpoints, () => process.exit(0));
+  agent.start();
+  process.on('message', (msg: ToWorker) => agent.handle(msg));
+  // The primary decides when to stop, after the drain window: signals sent to the whole group
+  // (a terminal's Ctrl-C, systemd's control-group kill) must not cut the lame-duck period short.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+  // Without the primary nobody withdraws or restarts us: stop rather than serve unsupervised.
+  process.on('disconnect', () => {
+    log.error('control plane gone; stopping');
+    process.exit(1);
+  });
+  send({ kind: 'ready', listening: config.server.listen.map(formatListen) });
 }

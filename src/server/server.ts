@@ -46,6 +46,10 @@ export class DnsServer {
     return this.udp.map((s) => s.address());
   }
 
+  tcpConnections(): number {
+    return this.tcp.reduce((n, t) => n + t.connections.size, 0);
+  }
+
   reloadZones(): Promise<void> {
     return this.zones.reload();
   }

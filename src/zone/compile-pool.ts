@@ -20,13 +20,19 @@ export interface ZoneCompileService {
   compile(file: string, options?: LoadOptions): Promise<LoadResult>;
 }
 
+/** A parse leaves the worker's heap large (the 1.25M-record zone: ~150 MiB); an idle worker is ended to give it back. */
+const IDLE_EXIT_MS = 2000;
+
 export class ZoneCompileWorker implements ZoneCompileService {
   private worker: Worker | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
 
   compile(file: string, options: LoadOptions = {}): Promise<Result> {
     const worker = this.ensureWorker();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -42,6 +48,7 @@ export class ZoneCompileWorker implements ZoneCompileService {
       const p = this.pending.get(msg.id);
       this.pending.delete(msg.id);
       p?.resolve(msg.result);
+      if (this.pending.size === 0) this.scheduleIdleExit(worker);
     });
     // A worker that dies (out of memory on a huge zone, say) fails the compiles in flight, and the next compile starts a new one.
     const fail = (err: Error) => {
@@ -55,7 +62,18 @@ export class ZoneCompileWorker implements ZoneCompileService {
     return worker;
   }
 
+  private scheduleIdleExit(worker: Worker): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.worker !== worker || this.pending.size > 0) return;
+      this.worker = null;
+      void worker.terminate();
+    }, IDLE_EXIT_MS);
+    this.idleTimer.unref();
+  }
+
   async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     const w = this.worker;
     this.worker = null;
     if (w) await w.terminate();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
 import pino from 'pino';
 import { DnsServer } from '../../../src/server/server.js';
-import { serveConfig } from '../../../src/cli/serve.js';
+import { serveConfig } from '../../../src/cli/serve-config.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -42,7 +42,7 @@ describe('zone reloads under query load', () => {
       listen: ['127.0.0.1:0'], zones: dir, nsid: 't', maxUdpSize: '1232', tcpIdleMs: '1000', tcpMaxConnections: '10', tcpMaxQueries: '10',
       zonesRescanMs: '60000', zonesDebounceMs: '1', zoneDeleteGraceMs: '1000', zoneOrigin: [],
     });
-    server = new DnsServer(config, pino({ level: 'silent' }));
+    server = new DnsServer(config.server, pino({ level: 'silent' }));
     await server.start();
     port = server.udpAddresses()[0].port;
   });

@@ -1,0 +1,84 @@
+// Operator commands that talk to a running service over its --http address: status, drain, undrain, reload.
+
+export const DEFAULT_HTTP = process.env.ANYCASTD_HTTP ?? '127.0.0.1:8053';
+
+interface Status {
+  state: string;
+  reason: string;
+  routing: string;
+  qps: number;
+  draining: boolean;
+  waitingFor: string | null;
+  zones: { origin: string | null; file: string; serial: number | null; records: number; loadedAt: number | null; lastError: string | null }[];
+  bird: { written: { state: string } | null; lastReload: { ok: boolean; at: number; code?: number } | null; lastError: { message: string } | null } | null;
+}
+
+async function call(http: string, method: 'GET' | 'POST', path: string, timeoutMs = 5000): Promise<Status> {
+  let res: Response;
+  try {
+    res = await fetch(`http://${http}${path}`, { method, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    throw new Error(`cannot reach anycastd at ${http} (is it running with --http ${http}?): ${(err as Error).message}`);
+  }
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}`);
+  return (await res.json()) as Status;
+}
+
+export function formatStatus(s: Status): string {
+  const lines = [`state: ${s.state} (${s.routing})  ${s.reason}`];
+  if (s.waitingFor) lines.push(`waiting for: ${s.waitingFor}`);
+  lines.push(`query rate: ${s.qps.toFixed(1)} qps${s.draining ? '  [draining]' : ''}`);
+  if (s.bird) {
+    const r = s.bird.lastReload;
+    lines.push(`bird: include says ${s.bird.written?.state ?? '-'}; last reload ${r ? `${r.ok ? 'ok' : 'FAILED'} at ${new Date(r.at).toISOString()}` : 'never'}${s.bird.lastError ? `; last error: ${s.bird.lastError.message}` : ''}`);
+  }
+  lines.push('zones:');
+  for (const z of s.zones) {
+    const loaded = z.loadedAt ? new Date(z.loadedAt).toISOString() : '-';
+    lines.push(`  ${z.origin ?? '(not loaded)'}  serial ${z.serial ?? '-'}  records ${z.records}  loaded ${loaded}  ${z.file}`);
+    if (z.lastError) lines.push(`    error: ${z.lastError}`);
+  }
+  return lines.join('\n');
+}
+
+export async function runStatus(http: string, json: boolean): Promise<number> {
+  const s = await call(http, 'GET', '/status');
+  console.log(json ? JSON.stringify(s, null, 2) : formatStatus(s));
+  return 0;
+}
+
+export async function runReload(http: string): Promise<number> {
+  console.log(formatStatus(await call(http, 'POST', '/reload', 120_000)));
+  return 0;
+}
+
+export async function runUndrain(http: string): Promise<number> {
+  const s = await call(http, 'POST', '/undrain');
+  console.log(`undrained: ${s.state} (${s.reason}); the route returns after the rise count`);
+  return 0;
+}
+
+/** Exit codes of `drain`: 0 drained, 3 timed out with traffic still arriving. */
+export const DRAIN_EXIT = { drained: 0, timeout: 3 } as const;
+
+/** Withdraws, then waits until the query rate is about zero (routers moved the traffic) or the timeout passes. */
+export async function runDrain(http: string, timeoutMs: number, maxQps: number): Promise<number> {
+  let s = await call(http, 'POST', '/drain');
+  console.log(`withdrawn: ${s.state} (${s.routing}); waiting for traffic to stop (<= ${maxQps} qps, timeout ${timeoutMs / 1000} s)`);
+  const deadline = Date.now() + timeoutMs;
+  let calm = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    s = await call(http, 'GET', '/status');
+    // Two calm readings in a row: one could fall between two bursts.
+    calm = s.qps <= maxQps ? calm + 1 : 0;
+    if (calm >= 2) {
+      console.log(`drained: ${s.qps.toFixed(1)} qps`);
+      return DRAIN_EXIT.drained;
+    }
+    if (Date.now() >= deadline) {
+      console.log(`timeout: still ${s.qps.toFixed(1)} qps after ${timeoutMs / 1000} s (route withdrawn; traffic still arriving)`);
+      return DRAIN_EXIT.timeout;
+    }
+  }
+}

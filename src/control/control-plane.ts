@@ -1,0 +1,217 @@
+// The control loop: every interval, ask the workers and our own sockets how we are, fold that into one state, tell BIRD.
+
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { HealthStateMachine, type HealthSnapshot } from '../health/state-machine.js';
+import { routingFor } from '../health/state.js';
+import type { Transition } from '../health/state.js';
+import type { CheckRound } from '../health/check-result.js';
+import { judgeOverload, type LoadFigures } from '../health/overload.js';
+import { BirdAnnouncer, type AnnouncerStatus } from '../bird/announcer.js';
+import type { ListenAddress } from '../transport/address.js';
+import { runSelfCheck, type SelfCheckOutcome, type ZoneExpectation } from './self-check.js';
+import type { DataWorkers, WorkerReply } from './workers.js';
+
+export interface ControlConfig {
+  listen: ListenAddress[];
+  checkIntervalMs: number;
+  rise: number;
+  fall: number;
+  holdDownMs: number;
+  maxLagMs: number;
+  maxElu: number | null;
+  capacityQps: number | null;
+  maxRssBytes: number | null;
+  anycast: string[];
+  birdInclude: string | null;
+  birdSocket: string;
+  prependCount: number;
+  med: number | null;
+  maintenanceFile: string | null;
+}
+
+export interface RoundRecord {
+  at: number;
+  durationMs: number;
+  selfCheck: SelfCheckOutcome;
+  workers: WorkerReply[];
+  qps: number;
+  overload: { overloaded: boolean; detail: string };
+}
+
+export class ControlPlane {
+  readonly machine: HealthStateMachine;
+  readonly announcer: BirdAnnouncer | null;
+  readonly transitions: Transition[] = [];
+  readonly transitionCounts = new Map<string, number>();
+  lastRound: RoundRecord | null = null;
+  roundsTotal = 0;
+  selfCheckFailures = 0;
+  private drainRequested = false;
+  private stopping = false;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private lastTotal: { at: number; queries: number } | null = null;
+  private expected: ZoneExpectation[] = [];
+  /** Self-check queries sent before this round, subtracted from the query rate. */
+  private probesSent = 0;
+  private readonly t0 = Date.now() - performance.now();
+
+  constructor(private readonly config: ControlConfig, private readonly workers: DataWorkers, private readonly log: Logger) {
+    this.machine = new HealthStateMachine({ rise: config.rise, fall: config.fall, holdDownMs: config.holdDownMs, now: performance.now() });
+    this.announcer = config.birdInclude
+      ? new BirdAnnouncer({ includePath: config.birdInclude, socketPath: config.birdSocket, logger: log })
+      : null;
+  }
+
+  /** Writes the withdrawn state at once (BIRD needs the file to exist), then checks every interval. */
+  start(): void {
+    void this.announce('starting: not yet checked');
+    const tick = async () => {
+      const started = performance.now();
+      await this.round();
+      if (this.stopping) return;
+      const wait = Math.max(0, this.config.checkIntervalMs - (performance.now() - started));
+      this.timer = setTimeout(() => void tick(), wait);
+    };
+    this.timer = setTimeout(() => void tick(), 0);
+  }
+
+  get draining(): boolean {
+    return this.drainRequested || (this.config.maintenanceFile !== null && existsSync(this.config.maintenanceFile));
+  }
+
+  setDrain(on: boolean): Promise<void> {
+    this.drainRequested = on;
+    this.log.info({ drain: on }, on ? 'drain requested' : 'undrain requested');
+    return this.round();
+  }
+
+  /** SIGTERM: withdraw now; the caller keeps answering for the drain window, then stops the workers. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.round();
+  }
+
+  /** One evaluation. Rounds never overlap: a slow round (a hung worker) delays the next instead. */
+  async round(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const started = performance.now();
+    try {
+      const timeout = Math.max(100, Math.min(1000, Math.floor(this.config.checkIntervalMs * 0.75)));
+      // Probes use the zones the workers reported last round, so both run in parallel and a hung
+      // worker costs one timeout per round, not two.
+      const [workers, check] = await Promise.all([
+        this.workers.reports(timeout),
+        runSelfCheck(this.config.listen, this.expected, timeout),
+      ]);
+      const zones = expectedZones(workers);
+      if (workers.every((w) => w.report !== null)) this.expected = zones;
+      const silent = workers.filter((w) => w.report === null);
+      const selfOk = check.ok && silent.length === 0;
+      const detail = silent.length ? `worker ${silent[0].id} (pid ${silent[0].pid ?? '-'}) ${silent[0].error}` : check.detail;
+      if (!selfOk) this.selfCheckFailures++;
+      const figures = this.loadFigures(workers, this.probesSent);
+      this.probesSent += check.probes.length;
+      const overload = judgeOverload(figures, { maxLagMs: this.config.maxLagMs, maxElu: this.config.maxElu });
+      const round: CheckRound = {
+        at: performance.now(),
+        zonesLoaded: zones.length > 0,
+        selfCheck: { ok: selfOk, detail },
+        overload,
+        draining: this.draining,
+        stopping: this.stopping,
+      };
+      const transition = this.machine.evaluate(round);
+      this.roundsTotal++;
+      this.lastRound = { at: Date.now(), durationMs: performance.now() - started, selfCheck: check, workers, qps: figures.qps, overload };
+      if (transition) {
+        this.recordTransition(transition);
+        await this.announce(transition.reason);
+      } else if (this.announcer && this.needsReapply()) {
+        await this.announce(this.machine.reason);
+      }
+    } catch (err) {
+      this.log.error({ err }, 'health round failed');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private loadFigures(workers: WorkerReply[], probesBefore: number): LoadFigures {
+    const reports = workers.flatMap((w) => (w.report ? [w.report] : []));
+    // Our own probes are not traffic: a drained node must read ~0 qps while it keeps checking itself.
+    const total = reports.reduce((n, r) => n + r.queriesUdp + r.queriesTcp, 0) - probesBefore;
+    const now = performance.now();
+    let qps = 0;
+    if (this.lastTotal && now > this.lastTotal.at && total >= this.lastTotal.queries) qps = ((total - this.lastTotal.queries) * 1000) / (now - this.lastTotal.at);
+    this.lastTotal = { at: now, queries: total };
+    return {
+      lagP99Ms: Math.max(0, ...reports.map((r) => r.lag.lagP99Ms)),
+      elu: Math.max(0, ...reports.map((r) => r.lag.elu)),
+      qps,
+      capacityQps: this.config.capacityQps,
+      rssBytes: reports.reduce((n, r) => n + r.rssBytes, process.memoryUsage().rss),
+      maxRssBytes: this.config.maxRssBytes,
+    };
+  }
+
+  private recordTransition(t: Transition): void {
+    const wall = { ...t, at: Math.round(this.t0 + t.at) };
+    this.transitions.push(wall);
+    if (this.transitions.length > 50) this.transitions.shift();
+    const key = `${t.from}->${t.to}`;
+    this.transitionCounts.set(key, (this.transitionCounts.get(key) ?? 0) + 1);
+    const level = routingFor(t.to) === 'withdraw' ? 'warn' : 'info';
+    this.log[level]({ from: t.from, to: t.to, routing: routingFor(t.to) }, `health: ${t.from} -> ${t.to}: ${t.reason}`);
+  }
+
+  /** The include file lags the state (BIRD was absent, a write failed): try again each round. */
+  private needsReapply(): boolean {
+    const s = this.announcer!.status();
+    if (s.busy) return false;
+    const want = routingFor(this.machine.state);
+    return s.written?.state !== want || s.lastReload?.ok !== true;
+  }
+
+  private async announce(reason: string): Promise<void> {
+    if (!this.announcer) return;
+    const state = routingFor(this.machine.state);
+    const result = await this.announcer.apply({
+      state, prefixes: this.config.anycast, prependCount: this.config.prependCount, med: this.config.med, reason,
+    });
+    if (result.superseded) return;
+    if (!result.written || !result.reloaded) {
+      this.log.error({ state, error: result.error, kind: result.errorKind, attempts: result.attempts }, 'BIRD not updated; DNS keeps serving, will retry');
+    } else {
+      this.log.info({ state, code: result.code, ms: Math.round(result.durationMs) }, 'BIRD updated');
+    }
+  }
+
+  snapshot(): HealthSnapshot {
+    return this.machine.snapshot();
+  }
+
+  birdStatus(): AnnouncerStatus | null {
+    return this.announcer?.status() ?? null;
+  }
+
+  wallTime(at: number): number {
+    return Math.round(this.t0 + at);
+  }
+}
+
+/** The serial every reporting worker serves for each zone; a zone mid-reload in one worker is skipped this round. */
+export function expectedZones(workers: WorkerReply[]): ZoneExpectation[] {
+  const reports = workers.flatMap((w) => (w.report ? [w.report] : []));
+  if (reports.length === 0) return [];
+  const out: ZoneExpectation[] = [];
+  for (const z of reports[0].zones) {
+    if (z.origin === null || z.serial === null) continue;
+    if (reports.every((r) => r.zones.some((o) => o.origin === z.origin && o.serial === z.serial))) out.push({ origin: z.origin, serial: z.serial });
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+// Messages between the control plane (cluster primary) and the data-path workers: the whole interface between them.
+
+import type { LagWindow } from '../health/lag-monitor.js';
+import type { ZoneFileStatus } from '../zone/zone-manager.js';
+
+/** What a data-path worker tells the control plane each round: counters, load and zones. Never packet internals. */
+export interface WorkerReport {
+  pid: number;
+  /** Cumulative counters since the worker started. */
+  queriesUdp: number;
+  queriesTcp: number;
+  rcodes: number[];
+  /** QTYPE -> count, only the types seen. */
+  qtypes: Record<number, number>;
+  dropped: number;
+  truncated: number;
+  tcpConnections: number;
+  lag: LagWindow;
+  rssBytes: number;
+  heapUsedBytes: number;
+  zones: ZoneFileStatus[];
+  zoneLoadErrors: number;
+}
+
+export type ToWorker =
+  | { kind: 'report'; seq: number }
+  | { kind: 'reload'; seq: number }
+  /** Close the sockets and exit: sent by the primary after the drain window. */
+  | { kind: 'stop' }
+  /** --debug-endpoints only: hold the event loop for `ms` (a hung data path, for tests). */
+  | { kind: 'debug-block'; ms: number }
+  /** --debug-endpoints only: keep the event loop busy `busyMs` out of every `periodMs` (induced lag). */
+  | { kind: 'debug-load'; busyMs: number; periodMs: number };
+
+export type FromWorker =
+  | { kind: 'ready'; listening: string[] }
+  | { kind: 'report'; seq: number; report: WorkerReport }
+  | { kind: 'reloaded'; seq: number };
+
+export function isFromWorker(msg: unknown): msg is FromWorker {
+  return typeof msg === 'object' && msg !== null && typeof (msg as { kind?: unknown }).kind === 'string';
+}

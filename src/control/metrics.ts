@@ -1,0 +1,110 @@
+// Prometheus text exposition. Every name follows anycastd_<subsystem>_<name>_<unit>; metrics.test.ts checks them.
+
+import { NODE_STATES } from '../health/state.js';
+import type { ControlPlane } from './control-plane.js';
+import type { WorkerReport } from './ipc.js';
+
+const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE', 'DSOTYPENI'];
+const QTYPE_NAMES: Record<number, string> = {
+  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 35: 'NAPTR', 39: 'DNAME', 43: 'DS',
+  46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 50: 'NSEC3', 52: 'TLSA', 64: 'SVCB', 65: 'HTTPS', 252: 'AXFR', 251: 'IXFR', 255: 'ANY', 257: 'CAA',
+};
+
+const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+class Exposition {
+  private readonly lines: string[] = [];
+  family(name: string, type: 'counter' | 'gauge', help: string): this {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    return this;
+  }
+  sample(name: string, value: number, labels: Record<string, string> = {}): this {
+    const l = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(',');
+    this.lines.push(`${name}${l ? `{${l}}` : ''} ${Number.isFinite(value) ? value : 0}`);
+    return this;
+  }
+  text(): string {
+    return this.lines.join('\n') + '\n';
+  }
+}
+
+function sum(reports: WorkerReport[], f: (r: WorkerReport) => number): number {
+  return reports.reduce((n, r) => n + f(r), 0);
+}
+
+export function renderMetrics(control: ControlPlane, workersRunning: number, workerRestarts: number): string {
+  const round = control.lastRound;
+  const reports = (round?.workers ?? []).flatMap((w) => (w.report ? [w.report] : []));
+  const m = new Exposition();
+
+  m.family('anycastd_dns_queries_total', 'counter', 'Queries answered, by transport.');
+  m.sample('anycastd_dns_queries_total', sum(reports, (r) => r.queriesUdp), { transport: 'udp' });
+  m.sample('anycastd_dns_queries_total', sum(reports, (r) => r.queriesTcp), { transport: 'tcp' });
+  m.family('anycastd_dns_responses_total', 'counter', 'Responses by RCODE.');
+  for (let code = 0; code < 24; code++) {
+    const n = sum(reports, (r) => r.rcodes[code] ?? 0);
+    if (n > 0 || code === 0) m.sample('anycastd_dns_responses_total', n, { rcode: RCODE_NAMES[code] ?? (code === 16 ? 'BADVERS' : String(code)) });
+  }
+  m.family('anycastd_dns_queries_by_type_total', 'counter', 'Queries by QTYPE.');
+  const qtypes = new Map<number, number>();
+  for (const r of reports) for (const [t, n] of Object.entries(r.qtypes)) qtypes.set(Number(t), (qtypes.get(Number(t)) ?? 0) + n);
+  for (const [t, n] of [...qtypes].sort((a, b) => a[0] - b[0])) m.sample('anycastd_dns_queries_by_type_total', n, { qtype: t === 256 ? 'other' : QTYPE_NAMES[t] ?? `TYPE${t}` });
+  m.family('anycastd_dns_dropped_total', 'counter', 'Messages not answered: shorter than a header, or responses.');
+  m.sample('anycastd_dns_dropped_total', sum(reports, (r) => r.dropped));
+  m.family('anycastd_dns_truncated_total', 'counter', 'Responses sent with TC=1.');
+  m.sample('anycastd_dns_truncated_total', sum(reports, (r) => r.truncated));
+  m.family('anycastd_dns_queries_per_second', 'gauge', 'Query rate over the last check interval.');
+  m.sample('anycastd_dns_queries_per_second', round?.qps ?? 0);
+  m.family('anycastd_tcp_connections', 'gauge', 'Open TCP connections.');
+  m.sample('anycastd_tcp_connections', sum(reports, (r) => r.tcpConnections));
+
+  const snap = control.snapshot();
+  m.family('anycastd_health_state', 'gauge', 'Current health state (1 for the current one).');
+  for (const s of NODE_STATES) m.sample('anycastd_health_state', s === snap.state ? 1 : 0, { state: s });
+  m.family('anycastd_health_transitions_total', 'counter', 'Health state changes.');
+  for (const [key, n] of control.transitionCounts) {
+    const [from, to] = key.split('->');
+    m.sample('anycastd_health_transitions_total', n, { from, to });
+  }
+  m.family('anycastd_health_rounds_total', 'counter', 'Health check rounds run.');
+  m.sample('anycastd_health_rounds_total', control.roundsTotal);
+  m.family('anycastd_health_self_check_failures_total', 'counter', 'Rounds whose self-check (UDP/TCP SOA probes, worker heartbeats) failed.');
+  m.sample('anycastd_health_self_check_failures_total', control.selfCheckFailures);
+  m.family('anycastd_health_self_check_ok', 'gauge', '1 when the last self-check passed.');
+  m.sample('anycastd_health_self_check_ok', round?.selfCheck.ok ? 1 : 0);
+  m.family('anycastd_health_event_loop_lag_p99_seconds', 'gauge', 'Worst worker event-loop lag p99 over the last interval.');
+  m.sample('anycastd_health_event_loop_lag_p99_seconds', Math.max(0, ...reports.map((r) => r.lag.lagP99Ms)) / 1000);
+  m.family('anycastd_health_event_loop_utilization_ratio', 'gauge', 'Worst worker event-loop utilisation over the last interval.');
+  m.sample('anycastd_health_event_loop_utilization_ratio', Math.max(0, ...reports.map((r) => r.lag.elu)));
+  m.family('anycastd_health_overloaded', 'gauge', '1 when the last round judged the node overloaded.');
+  m.sample('anycastd_health_overloaded', round?.overload.overloaded ? 1 : 0);
+
+  const bird = control.birdStatus();
+  if (bird) {
+    m.family('anycastd_bird_writes_total', 'counter', 'Include file writes.').sample('anycastd_bird_writes_total', bird.writes);
+    m.family('anycastd_bird_write_failures_total', 'counter', 'Include file writes that failed.').sample('anycastd_bird_write_failures_total', bird.writeFailures);
+    m.family('anycastd_bird_reloads_total', 'counter', 'Successful BIRD reloads.').sample('anycastd_bird_reloads_total', bird.reloads);
+    m.family('anycastd_bird_reload_failures_total', 'counter', 'Failed BIRD reloads (after retries), by kind.');
+    for (const [kind, n] of Object.entries(bird.reloadFailures)) m.sample('anycastd_bird_reload_failures_total', n, { kind });
+    m.family('anycastd_bird_last_success_timestamp_seconds', 'gauge', 'When BIRD last took our state.');
+    m.sample('anycastd_bird_last_success_timestamp_seconds', (bird.lastSuccessAt ?? 0) / 1000);
+  }
+
+  const zones = reports[0]?.zones ?? [];
+  m.family('anycastd_zone_load_errors_total', 'counter', 'Zone files that failed to load (the previous version kept serving).');
+  m.sample('anycastd_zone_load_errors_total', reports[0]?.zoneLoadErrors ?? 0);
+  m.family('anycastd_zone_serial', 'gauge', 'SOA serial being served.');
+  for (const z of zones) if (z.origin) m.sample('anycastd_zone_serial', z.serial ?? 0, { zone: z.origin });
+  m.family('anycastd_zone_records', 'gauge', 'Records being served.');
+  for (const z of zones) if (z.origin) m.sample('anycastd_zone_records', z.records, { zone: z.origin });
+  m.family('anycastd_zone_last_success_timestamp_seconds', 'gauge', 'When each zone file last loaded.');
+  for (const z of zones) if (z.origin) m.sample('anycastd_zone_last_success_timestamp_seconds', (z.lastSuccessAt ?? 0) / 1000, { zone: z.origin });
+  m.family('anycastd_zone_error', 'gauge', '1 when the newest version of a zone file failed to load.');
+  for (const z of zones) m.sample('anycastd_zone_error', z.lastError ? 1 : 0, { file: z.file });
+
+  m.family('anycastd_process_resident_memory_bytes', 'gauge', 'RSS of the control plane and all workers.');
+  m.sample('anycastd_process_resident_memory_bytes', sum(reports, (r) => r.rssBytes) + process.memoryUsage().rss);
+  m.family('anycastd_workers_running', 'gauge', 'Data-path workers running.').sample('anycastd_workers_running', workersRunning);
+  m.family('anycastd_worker_restarts_total', 'counter', 'Data-path workers restarted after dying.').sample('anycastd_worker_restarts_total', workerRestarts);
+  return m.text();
+}

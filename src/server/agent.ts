@@ -1,0 +1,82 @@
+// The data path's side of the control interface: answers the primary's requests with counters, load and zone status.
+
+import type { DnsServer } from './server.js';
+import { LagMonitor } from '../health/lag-monitor.js';
+import type { FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
+
+export class ControlAgent {
+  private readonly lag = new LagMonitor();
+  private loadTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly server: DnsServer,
+    private readonly send: (msg: FromWorker) => void,
+    private readonly debug: boolean,
+    private readonly exit: () => void,
+  ) {}
+
+  start(): void {
+    this.lag.start();
+  }
+
+  stop(): void {
+    this.lag.stop();
+    if (this.loadTimer) clearInterval(this.loadTimer);
+  }
+
+  handle(msg: ToWorker): void {
+    switch (msg.kind) {
+      case 'report':
+        this.send({ kind: 'report', seq: msg.seq, report: this.report() });
+        return;
+      case 'reload':
+        void this.server.reloadZones().then(() => this.send({ kind: 'reloaded', seq: msg.seq }));
+        return;
+      case 'stop':
+        this.stop();
+        void this.server.stop().then(this.exit);
+        return;
+      case 'debug-block':
+        if (this.debug) busyWait(msg.ms);
+        return;
+      case 'debug-load':
+        if (!this.debug) return;
+        if (this.loadTimer) clearInterval(this.loadTimer);
+        this.loadTimer = null;
+        if (msg.busyMs > 0) this.loadTimer = setInterval(() => busyWait(msg.busyMs), msg.periodMs);
+        return;
+    }
+  }
+
+  report(): WorkerReport {
+    const stats = this.server.handler.stats;
+    const qtypes: Record<number, number> = {};
+    stats.qtypes.forEach((n, t) => {
+      if (n > 0) qtypes[t] = n;
+    });
+    const mem = process.memoryUsage();
+    return {
+      pid: process.pid,
+      queriesUdp: stats.queries[0],
+      queriesTcp: stats.queries[1],
+      rcodes: Array.from(stats.rcodes),
+      qtypes,
+      dropped: stats.dropped,
+      truncated: stats.truncated,
+      tcpConnections: this.server.tcpConnections(),
+      lag: this.lag.sample(),
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      zones: this.server.zones.status(),
+      zoneLoadErrors: this.server.zones.loadErrors,
+    };
+  }
+}
+
+/** Holds the event loop on purpose: the debug triggers that stand in for a hung or overloaded data path. */
+function busyWait(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // spin
+  }
+}
