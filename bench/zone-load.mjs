@@ -1,0 +1,152 @@
+// Zone load bench: time and memory to load a 1M-name zone in anycastd, against Knot loading the same file.
+// Usage: node bench/zone-load.mjs [--quick] [--names N] [--runs R] [--semantic-checks]   (build first: npx tsc -p tsconfig.build.json)
+import { writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawnTracked, stopChild, killAll, installCleanup, freePort, captureOutput } from './lib/children.mjs';
+import { memoryOf, cpuMicros, mib } from './lib/procfs.mjs';
+import { waitForSerial } from './lib/probe.mjs';
+import { startKnot, knotInstalled } from './lib/knot.mjs';
+import { cachedZone, BENCH_DIR, TMP_DIR, ORIGIN, SERIAL } from './lib/zone-cache.mjs';
+import { markdownTable, fixed, ratio, median, machineLine } from './lib/table.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    names: { type: 'string', default: '1000000' },
+    runs: { type: 'string' },
+    'semantic-checks': { type: 'boolean', default: false },
+  },
+});
+const names = Number(opts.names);
+const runs = Number(opts.runs ?? (opts.quick ? 1 : 3));
+const ROOT = join(BENCH_DIR, '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** Runs the in-process loader child and returns its JSON line plus the wall time of the whole child process. */
+async function loadInChild(file, extra = []) {
+  const t0 = process.hrtime.bigint();
+  const child = spawnTracked(process.execPath, ['--expose-gc', join(BENCH_DIR, 'lib', 'zone-load-child.mjs'), file, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = captureOutput(child);
+  const code = await new Promise((ok) => child.once('exit', ok));
+  const processMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const line = out.text.split('\n').find((l) => l.startsWith('{'));
+  if (code !== 0 || !line) throw new Error(`zone-load child failed (exit ${code}):\n${out.text.slice(-2000)}`);
+  return { ...JSON.parse(line), processMs };
+}
+
+/** Starts a server process, waits for the zone's SOA, reads its memory, stops it. */
+async function timeToSerial(start) {
+  const port = await freePort();
+  const since = process.hrtime.bigint();
+  const server = start(port);
+  try {
+    const ms = await waitForSerial(port, ORIGIN, SERIAL, { since, isDead: () => server.child.exitCode !== null });
+    const mem = memoryOf(server.child.pid);
+    const cpuMs = cpuMicros(server.child.pid) / 1000; // all threads, from spawn until the SOA was answered
+    return { ms, cpuMs, ...mem, extra: server.extra?.() ?? {} };
+  } catch (err) {
+    throw new Error(`${err.message}\n${server.output.text.slice(-2000)}`);
+  } finally {
+    await server.stop();
+  }
+}
+
+function startAnycastd(dir) {
+  return (port) => {
+    const child = spawnTracked(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', dir, '--nsid', 'bench', '--log-level', 'warn'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = captureOutput(child);
+    return { child, output, stop: () => stopChild(child), extra: () => ({ logProblems: output.text.split('\n').filter((l) => /"level":(40|50|60)/.test(l)).length }) };
+  };
+}
+
+function startKnotLoad(file, semanticChecks) {
+  return (port) => {
+    const k = startKnot({ workDir: join(TMP_DIR, `knot-load-${process.pid}`), port, zones: [{ origin: ORIGIN, file }], semanticChecks });
+    return { child: k.child, output: k.output, stop: () => k.stop(), extra: () => ({ zoneBytes: k.zoneBytes() }) };
+  };
+}
+
+async function main() {
+  installCleanup();
+  const machine = await machineLine();
+  const zone = cachedZone(names);
+  const sizeMiB = mib(statSync(zone.file).size / 1024);
+  const knotVersion = knotInstalled();
+  console.error(`zone ${zone.file} (${fixed(sizeMiB)} MiB${zone.generated ? ', generated now' : ', cached'}), ${runs} run(s)`);
+
+  const idle = await loadInChild(zone.file, ['--baseline']);
+  const samples = { load: [], serve: [], knot: [] };
+  for (let r = 0; r < runs; r++) {
+    const load = await loadInChild(zone.file);
+    if (load.errors) console.error(`anycastd reported ${load.errors} zone errors: ${load.firstErrors.join('; ')}`);
+    samples.load.push(load);
+    console.error(`run ${r + 1}: loadZoneFile ${fixed(load.loadMs / 1000, 2)} s, VmHWM ${fixed(mib(load.hwmKiB))} MiB`);
+    const serve = await timeToSerial(startAnycastd(zone.dir));
+    samples.serve.push(serve);
+    console.error(`run ${r + 1}: anycastd serve answers SOA after ${fixed(serve.ms / 1000, 2)} s, VmHWM ${fixed(mib(serve.hwmKiB))} MiB`);
+    if (knotVersion) {
+      const knot = await timeToSerial(startKnotLoad(zone.file, opts['semantic-checks']));
+      samples.knot.push(knot);
+      console.error(`run ${r + 1}: knotd answers SOA after ${fixed(knot.ms / 1000, 2)} s, VmHWM ${fixed(mib(knot.hwmKiB))} MiB`);
+    }
+  }
+
+  const med = (list, key) => median(list.map((s) => s[key]));
+  const all = (list, key, f) => list.map((s) => f(s[key])).join(', ');
+  const secs = (ms) => fixed(ms / 1000, 2);
+  const mibs = (kib) => fixed(mib(kib), 0);
+  const knotMs = med(samples.knot, 'ms');
+  const knotHwm = med(samples.knot, 'hwmKiB');
+  const first = samples.load[0];
+  const rows = [
+    ['anycastd `loadZoneFile` (in-process, parse+compile)', secs(med(samples.load, 'loadMs')), secs(med(samples.load, 'cpuMs')), mibs(med(samples.load, 'hwmKiB')), mibs(med(samples.load, 'rssKiB')),
+      ratio(med(samples.load, 'loadMs'), knotMs), ratio(med(samples.load, 'hwmKiB'), knotHwm),
+      `runs ${all(samples.load, 'loadMs', secs)} s; whole process ${secs(med(samples.load, 'processMs'))} s; heap after GC ${fixed(first.heapUsedAfterGc / 2 ** 20)} MiB; compiled typed arrays ${fixed(first.compiledBytes / 2 ** 20)} MiB`],
+    ['anycastd `serve` (spawn → answers SOA)', secs(med(samples.serve, 'ms')), secs(med(samples.serve, 'cpuMs')), mibs(med(samples.serve, 'hwmKiB')), mibs(med(samples.serve, 'rssKiB')),
+      ratio(med(samples.serve, 'ms'), knotMs), ratio(med(samples.serve, 'hwmKiB'), knotHwm),
+      `runs ${all(samples.serve, 'ms', secs)} s; compiled in a worker thread; warn/error log lines ${samples.serve.reduce((n, s) => n + s.extra.logProblems, 0)}`],
+  ];
+  if (knotVersion) {
+    rows.push([`${knotVersion.replace(/^knotd \(Knot DNS\), version /, 'Knot ')} (spawn → answers SOA)`, secs(knotMs), secs(med(samples.knot, 'cpuMs')), mibs(knotHwm), mibs(med(samples.knot, 'rssKiB')), '1.00x', '1.00x',
+      `runs ${all(samples.knot, 'ms', secs)} s; semantic checks ${opts['semantic-checks'] ? 'on' : 'off'}; Knot's zone size ${fixed((samples.knot[0].extra.zoneBytes ?? NaN) / 2 ** 20)} MiB`]);
+  }
+  rows.push(['Node idle (imports the loader, no zone)', '-', '-', mibs(idle.hwmKiB), mibs(idle.rssKiB), '-', '-', 'the floor under every Node row']);
+  const table = markdownTable(['subject', 'load time s', 'CPU s', 'peak RSS MiB', 'RSS after MiB', 'time vs Knot', 'peak RSS vs Knot', 'notes'], rows);
+
+  const loadRatio = med(samples.load, 'loadMs') / knotMs;
+  const rssRatio = med(samples.load, 'hwmKiB') / knotHwm;
+  const verdict = knotVersion
+    ? [`- load time <= 2x Knot: ${loadRatio <= 2 ? 'met' : 'NOT met'} (${fixed(loadRatio, 2)}x; serve end to end ${fixed(med(samples.serve, 'ms') / knotMs, 2)}x)`,
+       `- peak RSS <= Knot: ${rssRatio <= 1 ? 'met' : 'NOT met'} (${fixed(rssRatio, 2)}x; serve ${fixed(med(samples.serve, 'hwmKiB') / knotHwm, 2)}x)`].join('\n')
+    : '- knotd not installed: no targets checked';
+  const report = [
+    '# Zone load: anycastd vs Knot',
+    '',
+    `${new Date().toISOString()}; ${machine}.`,
+    `Zone: \`bench/gen-zone.mjs ${names}\` → ${first.records.toLocaleString('en-US')} records, ${fixed(sizeMiB)} MiB of text, ${first.errors} errors, ${first.warnings} warnings. ${runs} run(s) per subject, interleaved; medians shown.`,
+    'Load time: in-process `loadZoneFile` for the first row; spawn until the server answers the SOA serial (polled every 20 ms over UDP) for the server rows. CPU s: user+system of the process over the same span (steadier than wall time on a shared machine). Peak RSS is VmHWM from /proc.',
+    '',
+    table,
+    '',
+    'Targets (issue): load time <= 2x Knot, RSS <= Knot.',
+    verdict,
+    '',
+    `Command: \`node bench/zone-load.mjs${opts.quick ? ' --quick' : ''}${opts.names !== '1000000' ? ` --names ${names}` : ''}${opts.runs ? ` --runs ${runs}` : ''}${opts['semantic-checks'] ? ' --semantic-checks' : ''}\``,
+    '',
+  ].join('\n');
+  console.log(report);
+  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
+  writeFileSync(join(BENCH_DIR, 'results', 'zone-load.md'), report);
+}
+
+main()
+  .catch((err) => {
+    console.error(err.stack ?? err);
+    process.exitCode = 1;
+  })
+  .finally(() => killAll());
