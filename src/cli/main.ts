@@ -6,6 +6,7 @@ import { runCheck } from './check.js';
 import { runServe } from './serve.js';
 import { applyConfigFile } from './config-file.js';
 import { runWithdraw } from '../bird/withdraw.js';
+import { runQuery, type QueryFlags } from './query.js';
 import { DEFAULT_HTTP, runDrain, runReload, runStatus, runUndrain } from './ops.js';
 import type { ServeFlags } from './serve-config.js';
 
@@ -109,6 +110,22 @@ program
   .option('--anycast <prefix>', 'prefixes to keep defined (default: those in the current file)', collect, undefined)
   .action(async (o: { birdInclude: string; birdSocket: string; anycast?: string[] }) => {
     process.exitCode = await runWithdraw({ birdInclude: o.birdInclude, birdSocket: o.birdSocket, anycast: o.anycast, reason: 'anycastd withdraw (service stopped)' });
+  });
+
+program
+  .command('query')
+  .description('ask a DNS server one question and print the answer (dig-like)')
+  .argument('<name>')
+  .argument('[type]', 'record type', 'A')
+  .requiredOption('--server <addr:port>', 'server to ask, e.g. 127.0.0.1:5353')
+  .option('--tcp', 'over TCP')
+  .option('--nsid', 'ask for the server\'s NSID (RFC 5001)')
+  .option('--dnssec', 'set the DO bit')
+  .option('--norec', 'clear RD')
+  .option('--class <class>', 'query class', 'IN')
+  .option('--timeout <s>', 'seconds to wait', '2')
+  .action(async (name: string, type: string, o: QueryFlags) => {
+    process.exitCode = await runQuery(name, type, o, (l) => console.log(l));
   });
 
 program.parseAsync().catch((err: Error) => {
