@@ -1,0 +1,114 @@
+// serve as operators run it: several data-path workers, a worker killed and restarted, IPv6 listeners, /status and /metrics.
+
+import { spawn, execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, REPO_ROOT, freePort } from '../support/server.js';
+import { TcpClient, answerAddresses, buildQuery, rcodeOf } from '../support/dns.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function udpAsk(host: string, port: number, msg: Buffer, timeoutMs = 1000): Promise<Buffer | null> {
+  return new Promise((ok) => {
+    const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    const timer = setTimeout(() => done(null), timeoutMs);
+    const done = (r: Buffer | null) => {
+      clearTimeout(timer);
+      sock.close();
+      ok(r);
+    };
+    sock.on('message', (m) => done(m));
+    sock.on('error', () => done(null));
+    sock.send(msg, port, host);
+  });
+}
+
+async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f().catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+
+describe('serve with 2 workers on IPv4 and IPv6', () => {
+  let dir: string;
+  let port: number;
+  let httpPort: number;
+  let proc: ReturnType<typeof spawn>;
+  let log = '';
+
+  const http = (path: string) => fetch(`http://127.0.0.1:${httpPort}${path}`, { signal: AbortSignal.timeout(2000) }).then((r) => r.text());
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'anycastd-workers-'));
+    copyFileSync(join(REPO_ROOT, 'zones/example.test.zone'), join(dir, 'example.test.zone'));
+    port = await freePort();
+    httpPort = await freePort();
+    proc = spawn(process.execPath, [
+      CLI, 'serve', '--zones', dir, '--listen', `127.0.0.1:${port}`, '--listen', `[::1]:${port}`, '--workers', '2',
+      '--http', `127.0.0.1:${httpPort}`, '--check-interval', '200', '--nsid', 'w',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    proc.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+    await until('two workers running and state up', async () => {
+      const m = await http('/metrics');
+      return metric(m, 'anycastd_workers_running') === 2 && /anycastd_health_state\{state="up"\} 1/.test(m);
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    proc?.kill('SIGTERM');
+    await new Promise((r) => proc?.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers correctly over UDP and TCP on 127.0.0.1 and ::1', async () => {
+    for (const host of ['127.0.0.1', '::1']) {
+      let answered = 0;
+      for (let i = 0; i < 200; i++) {
+        const reply = await udpAsk(host, port, buildQuery({ id: i, name: 'www.example.test', type: 'A' }));
+        if (reply && rcodeOf(reply) === 0 && answerAddresses(reply).includes('192.0.2.10')) answered++;
+      }
+      expect(answered, `UDP on ${host}`).toBe(200);
+      const tcp = new TcpClient(port, host);
+      await tcp.connected;
+      for (let i = 0; i < 50; i++) tcp.send(buildQuery({ id: 1000 + i, name: 'api.example.test', type: 'A' }));
+      await until('50 TCP answers', async () => tcp.replies.length === 50, 5000);
+      expect(tcp.replies.every((r) => answerAddresses(r).sort().join() === '192.0.2.30,192.0.2.31')).toBe(true);
+      tcp.socket.destroy();
+    }
+  });
+
+  it('keeps answering when a worker is killed, and restarts it', async () => {
+    const children = execFileSync('pgrep', ['-P', String(proc.pid)]).toString().trim().split('\n').map(Number);
+    expect(children.length).toBeGreaterThanOrEqual(2);
+    process.kill(children[0], 'SIGKILL');
+    let answered = 0;
+    for (let i = 0; i < 100; i++) {
+      const reply = await udpAsk('127.0.0.1', port, buildQuery({ id: 5000 + i, name: 'example.test', type: 'SOA' }));
+      if (reply && rcodeOf(reply) === 0) answered++;
+    }
+    expect(answered).toBe(100);
+    await until('the worker restarted', async () => {
+      const m = await http('/metrics');
+      return metric(m, 'anycastd_worker_restarts_total') === 1 && metric(m, 'anycastd_workers_running') === 2;
+    });
+    expect(log).toMatch(/data worker exited; restarting/);
+  });
+
+  it('reports per-zone status and counters', async () => {
+    const status = JSON.parse(await http('/status'));
+    expect(status.zones[0]).toMatchObject({ origin: 'example.test.', serial: 2026112701, records: 21 });
+    expect(status.zones[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(status.workers).toHaveLength(2);
+    const m = await http('/metrics');
+    expect(metric(m, 'anycastd_dns_queries_total{transport="udp"}')).toBeGreaterThan(0);
+  });
+});
