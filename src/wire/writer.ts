@@ -177,20 +177,7 @@ export class ResponseWriter {
       }
       if (ownerAt >= 0) this.writeOwnerPointer(ownerAt);
       else this.writeName(ownerName!, ownerOff);
-      const fixed = this.pos;
-      b[fixed] = type >> 8;
-      b[fixed + 1] = type & 0xff;
-      b[fixed + 2] = klass >> 8;
-      b[fixed + 3] = klass & 0xff;
-      b[fixed + 4] = ttl >>> 24;
-      b[fixed + 5] = (ttl >>> 16) & 0xff;
-      b[fixed + 6] = (ttl >>> 8) & 0xff;
-      b[fixed + 7] = ttl & 0xff;
-      this.pos = fixed + 10;
-      this.writeRdata(type, rdata, start, rdlen);
-      const written16 = this.pos - fixed - 10;
-      b[fixed + 8] = written16 >> 8;
-      b[fixed + 9] = written16 & 0xff;
+      this.writeRecordBody(type, klass, ttl, rdata, start, rdlen);
       if (this.pos > this.limit) {
         this.rollback(mark, suffixMark);
         return false;
@@ -199,6 +186,25 @@ export class ResponseWriter {
     }
     this.counts[section] += written;
     return true;
+  }
+
+  /** TYPE, CLASS, TTL, then the RDATA with its RDLENGTH patched in afterwards (compression changes it). */
+  private writeRecordBody(type: number, klass: number, ttl: number, rdata: Uint8Array, start: number, rdlen: number): void {
+    const b = this.buf;
+    const fixed = this.pos;
+    b[fixed] = type >> 8;
+    b[fixed + 1] = type & 0xff;
+    b[fixed + 2] = klass >> 8;
+    b[fixed + 3] = klass & 0xff;
+    b[fixed + 4] = ttl >>> 24;
+    b[fixed + 5] = (ttl >>> 16) & 0xff;
+    b[fixed + 6] = (ttl >>> 8) & 0xff;
+    b[fixed + 7] = ttl & 0xff;
+    this.pos = fixed + 10;
+    this.writeRdata(type, rdata, start, rdlen);
+    const written = this.pos - fixed - 10;
+    b[fixed + 8] = written >> 8;
+    b[fixed + 9] = written & 0xff;
   }
 
   /** RFC 3597 section 4: only the RFC 1035 types may carry compressed names in RDATA. */
@@ -238,21 +244,7 @@ export class ResponseWriter {
     const mark = this.pos;
     const suffixMark = this.suffixCount;
     this.writeOwnerPointer(ownerAt);
-    const b = this.buf;
-    const fixed = this.pos;
-    b[fixed] = type >> 8;
-    b[fixed + 1] = type & 0xff;
-    b[fixed + 2] = klass >> 8;
-    b[fixed + 3] = klass & 0xff;
-    b[fixed + 4] = ttl >>> 24;
-    b[fixed + 5] = (ttl >>> 16) & 0xff;
-    b[fixed + 6] = (ttl >>> 8) & 0xff;
-    b[fixed + 7] = ttl & 0xff;
-    this.pos = fixed + 10;
-    this.writeRdata(type, rdata, 0, rdlen);
-    const n = this.pos - fixed - 10;
-    b[fixed + 8] = n >> 8;
-    b[fixed + 9] = n & 0xff;
+    this.writeRecordBody(type, klass, ttl, rdata, 0, rdlen);
     if (this.pos > this.limit) {
       this.rollback(mark, suffixMark);
       return false;
