@@ -1,7 +1,5 @@
 // Operator commands that talk to a running service over its --http address: status, drain, undrain, reload.
 
-export const DEFAULT_HTTP = process.env.ANYCASTD_HTTP ?? '127.0.0.1:8053';
-
 interface Status {
   state: string;
   reason: string;

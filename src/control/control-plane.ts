@@ -12,6 +12,8 @@ import { BirdAnnouncer, type AnnouncerStatus } from '../bird/announcer.js';
 import type { ListenAddress } from '../transport/address.js';
 import { runSelfCheck, type SelfCheckOutcome, type ZoneExpectation } from './self-check.js';
 import type { DataWorkers, WorkerReply } from './workers.js';
+import type { WorkerReport } from './ipc.js';
+import { serialIsNewer } from '../zone/zone-manager.js';
 
 export interface ControlConfig {
   listen: ListenAddress[];
@@ -54,6 +56,7 @@ export class ControlPlane {
   private running = false;
   private lastTotal: { at: number; queries: number } | null = null;
   private expected: ZoneExpectation[] = [];
+  private readonly lastReports = new Map<number, WorkerReport>();
   /** Self-check queries sent before this round, subtracted from the query rate. */
   private probesSent = 0;
   private readonly t0 = Date.now() - performance.now();
@@ -108,8 +111,11 @@ export class ControlPlane {
         this.workers.reports(timeout),
         runSelfCheck(this.config.listen, this.expected, timeout),
       ]);
-      const zones = expectedZones(workers);
-      if (workers.every((w) => w.report !== null)) this.expected = zones;
+      // A silent worker is a failed check (counted against --fall), not a lost zone: what it serves
+      // comes from its last report, so a blocked event loop never looks like "no zone loaded".
+      for (const w of workers) if (w.report) this.lastReports.set(w.id, w.report);
+      const known = [...this.lastReports.values()];
+      this.expected = expectedZones(known);
       const silent = workers.filter((w) => w.report === null);
       const selfOk = check.ok && silent.length === 0;
       const detail = silent.length ? `worker ${silent[0].id} (pid ${silent[0].pid ?? '-'}) ${silent[0].error}` : check.detail;
@@ -119,7 +125,7 @@ export class ControlPlane {
       const overload = judgeOverload(figures, { maxLagMs: this.config.maxLagMs, maxElu: this.config.maxElu });
       const round: CheckRound = {
         at: performance.now(),
-        zonesLoaded: zones.length > 0,
+        zonesLoaded: zonesLoaded(known),
         selfCheck: { ok: selfOk, detail },
         overload,
         draining: this.draining,
@@ -204,14 +210,29 @@ export class ControlPlane {
   }
 }
 
-/** The serial every reporting worker serves for each zone; a zone mid-reload in one worker is skipped this round. */
-export function expectedZones(workers: WorkerReply[]): ZoneExpectation[] {
-  const reports = workers.flatMap((w) => (w.report ? [w.report] : []));
+/**
+ * The zones every worker serves, each with the oldest serial among them: a zone that one worker has
+ * already reloaded is probed for the older serial, and the probe accepts newer ones.
+ */
+export function expectedZones(reports: WorkerReport[]): ZoneExpectation[] {
   if (reports.length === 0) return [];
   const out: ZoneExpectation[] = [];
   for (const z of reports[0].zones) {
     if (z.origin === null || z.serial === null) continue;
-    if (reports.every((r) => r.zones.some((o) => o.origin === z.origin && o.serial === z.serial))) out.push({ origin: z.origin, serial: z.serial });
+    let serial = z.serial;
+    const everywhere = reports.every((r) =>
+      r.zones.some((o) => {
+        if (o.origin !== z.origin || o.serial === null) return false;
+        if (serialIsNewer(o.serial, serial)) serial = o.serial;
+        return true;
+      }),
+    );
+    if (everywhere) out.push({ origin: z.origin, serial });
   }
   return out;
+}
+
+/** Every worker (as last heard from) serves at least one zone. */
+export function zonesLoaded(reports: WorkerReport[]): boolean {
+  return reports.length > 0 && reports.every((r) => r.zones.some((z) => z.serial !== null));
 }

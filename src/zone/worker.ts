@@ -1,5 +1,7 @@
 // Worker thread entry: compiles one zone file off the event loop and hands the typed arrays back without copying.
 
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { loadZoneFile, type LoadOptions, type LoadResult } from './load.js';
 import { transferList } from './compiled.js';
@@ -9,6 +11,20 @@ export interface CompileRequest {
   file: string;
   options: LoadOptions;
 }
+
+/**
+ * On a small machine the compile thread competes with the query thread for a core; at nice 19 it
+ * only takes what queries leave. Linux nice values are per thread, and /proc/thread-self names ours.
+ */
+function lowerOwnPriority(): void {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 19);
+  } catch {
+    // Not Linux, or not allowed: compiling at normal priority still works.
+  }
+}
+
+lowerOwnPriority();
 
 parentPort!.on('message', (req: CompileRequest) => {
   let result: LoadResult;
