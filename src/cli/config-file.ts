@@ -14,13 +14,22 @@ export function applyConfigFile(cmd: Command): Record<string, unknown> {
     throw new Error(`cannot read config file ${path}: ${(err as Error).message}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`config file ${path} must hold a JSON object`);
-  const known = new Set(cmd.options.map((o) => o.attributeName()));
+  const options = new Map(cmd.options.map((o) => [o.attributeName(), o]));
   for (const [key, value] of Object.entries(data)) {
-    if (!known.has(key)) throw new Error(`config file ${path}: unknown key "${key}"`);
+    const option = options.get(key);
+    if (!option) throw new Error(`config file ${path}: unknown key "${key}"`);
     if (cmd.getOptionValueSource(key) === 'cli') continue;
-    const current = opts[key];
-    // Lists stay lists; numbers become the strings flags would give.
-    opts[key] = Array.isArray(current) || Array.isArray(value) ? [value].flat().map(String) : typeof value === 'boolean' ? value : String(value);
+    if (option.isBoolean()) {
+      // "false" as a string must not switch a flag on.
+      if (typeof value !== 'boolean') throw new Error(`config file ${path}: "${key}" must be true or false`);
+      opts[key] = value;
+    } else if (Array.isArray(opts[key])) {
+      // Repeatable flags (listen, anycast, zoneOrigin) take a list or a single value.
+      opts[key] = [value].flat().map(String);
+    } else {
+      // Numbers become the strings flags would give.
+      opts[key] = String(value);
+    }
   }
   return opts;
 }

@@ -32,7 +32,7 @@ program
   .option('--zone-delete-grace-ms <ms>', 'keep serving a deleted zone file\'s zone this long', '30000')
   .option('--allow-serial-rollback', 'accept a zone whose SOA serial went backwards')
   .option('--zone-origin <file=origin>', 'origin for a zone file not named after its zone (repeatable)', collect, [])
-  .option('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', collect, undefined)
+  .option('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', collect, [])
   .option('--bird-include <file>', 'BIRD include file to write (enables announcing)')
   .option('--bird-socket <path>', 'BIRD control socket', '/run/bird/bird.ctl')
   .option('--http <addr:port>', 'serve /metrics, /status, /healthz (and drain/undrain) here')

@@ -8,6 +8,8 @@ import { type ListenAddress, parseListen } from '../transport/address.js';
 import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
 import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
+import { parsePrefixes } from '../bird/prefix.js';
+import { MAX_PREPEND } from '../bird/include-file.js';
 
 /** Option values as commander (or the config file) gives them: strings, booleans, lists. */
 export interface ServeFlags {
@@ -77,6 +79,17 @@ function optionalNumber(name: string, text: string | undefined): number | null {
   return n;
 }
 
+function ratio(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new Error(`--${name} must be a ratio in (0, 1], got "${text}"`);
+  return n;
+}
+
+function atMost(name: string, n: number, max: number): number {
+  if (n > max) throw new Error(`--${name} must be at most ${max}, got ${n}`);
+  return n;
+}
+
 /** "--zone-origin db.example=example.com." entries: file name to origin. */
 function originMap(entries: string[]): Record<string, string> {
   const map: Record<string, string> = {};
@@ -92,7 +105,13 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
   const nsid = flags.nsid ?? hostname();
   const version = packageVersion();
   const listen = (flags.listen.length ? flags.listen : ['127.0.0.1:5353']).map(parseListen);
-  const anycast = flags.anycast ?? [];
+  // Checked here, at start: a bad prefix would otherwise fail every include write, leaving BIRD no file at all.
+  let anycast: string[];
+  try {
+    anycast = parsePrefixes(flags.anycast ?? []).map((p) => p.cidr);
+  } catch (err) {
+    throw new Error(`--anycast: ${(err as Error).message}`);
+  }
   if (flags.birdInclude && anycast.length === 0) throw new Error('--bird-include needs at least one --anycast PREFIX to announce');
   const maxRssMb = optionalNumber('max-rss-mb', flags.maxRssMb);
   return {
@@ -130,14 +149,14 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
       fall: int('fall', flags.fall, 2, 1),
       holdDownMs: int('hold-down', flags.holdDown, 5000, 0),
       maxLagMs: int('max-lag-ms', flags.maxLagMs, 250, 1),
-      maxElu: flags.maxElu === undefined ? DEFAULT_MAX_ELU : optionalNumber('max-elu', flags.maxElu),
+      maxElu: flags.maxElu === undefined ? DEFAULT_MAX_ELU : ratio('max-elu', flags.maxElu),
       capacityQps: optionalNumber('capacity-qps', flags.capacityQps),
       maxRssBytes: maxRssMb === null ? null : maxRssMb * 1024 * 1024,
       anycast,
       birdInclude: flags.birdInclude ?? null,
       birdSocket: flags.birdSocket ?? '/run/bird/bird.ctl',
-      prependCount: int('prepend', flags.prepend, 3, 0),
-      med: flags.med === undefined ? null : int('med', flags.med, 0, 0),
+      prependCount: atMost('prepend', int('prepend', flags.prepend, 3, 0), MAX_PREPEND),
+      med: flags.med === undefined ? null : atMost('med', int('med', flags.med, 0, 0), 0xffffffff),
       maintenanceFile: flags.maintenanceFile ?? null,
     },
   };

@@ -8,6 +8,7 @@ import { ControlAgent } from '../server/agent.js';
 import { ControlPlane } from '../control/control-plane.js';
 import { DataWorkers } from '../control/workers.js';
 import { startHttp } from '../control/http.js';
+import { startServiceNotifier } from '../control/sd-notify.js';
 import type { ToWorker } from '../control/ipc.js';
 import { formatListen } from '../transport/address.js';
 import { type ServeConfig, type ServeFlags, serveConfig } from './serve-config.js';
@@ -20,6 +21,8 @@ export async function runServe(flags: ServeFlags): Promise<void> {
 }
 
 async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
+  // systemd: WATCHDOG=1 from this event loop from now on; all no-ops without NOTIFY_SOCKET.
+  const sd = startServiceNotifier(log);
   const workers = new DataWorkers(config.workers, log);
   const control = new ControlPlane(config.control, workers, log);
   // The include file is written (withdrawn) before anything else, so BIRD always finds it.
@@ -27,6 +30,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   await workers.start();
   const http = config.http ? await startHttp({ listen: config.http, debugEndpoints: config.debugEndpoints, version: config.version }, control, workers, () => workers.reload(), log) : null;
   if (http) log.info({ http: formatListen(config.http!) }, 'status and metrics over HTTP');
+  sd.ready(control);
 
   process.on('SIGHUP', () => {
     log.info('SIGHUP: reloading zones');
@@ -36,6 +40,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    sd.stopping(signal);
     // Withdraw first, keep answering while routers move traffic away, then stop (lame duck).
     const drainMs = config.control.birdInclude ? config.drainMs : 0;
     log.info({ signal, drainMs }, 'stopping: route withdrawn, answering during the drain window');

@@ -106,11 +106,16 @@ export class ControlPlane {
     try {
       const timeout = Math.max(100, Math.min(1000, Math.floor(this.config.checkIntervalMs * 0.75)));
       // Probes use the zones the workers reported last round, so both run in parallel and a hung
-      // worker costs one timeout per round, not two.
-      const [workers, check] = await Promise.all([
-        this.workers.reports(timeout),
-        runSelfCheck(this.config.listen, this.expected, timeout),
-      ]);
+      // worker costs one timeout per round, not two. Until a zone is known, reports come first.
+      let workers: WorkerReply[];
+      let check: SelfCheckOutcome;
+      if (this.expected.length === 0) {
+        workers = await this.workers.reports(timeout);
+        for (const w of workers) if (w.report) this.lastReports.set(w.id, w.report);
+        check = await runSelfCheck(this.config.listen, expectedZones([...this.lastReports.values()]), timeout);
+      } else {
+        [workers, check] = await Promise.all([this.workers.reports(timeout), runSelfCheck(this.config.listen, this.expected, timeout)]);
+      }
       // A silent worker is a failed check (counted against --fall), not a lost zone: what it serves
       // comes from its last report, so a blocked event loop never looks like "no zone loaded".
       for (const w of workers) if (w.report) this.lastReports.set(w.id, w.report);
@@ -133,7 +138,9 @@ export class ControlPlane {
       };
       const transition = this.machine.evaluate(round);
       this.roundsTotal++;
-      this.lastRound = { at: Date.now(), durationMs: performance.now() - started, selfCheck: check, workers, qps: figures.qps, overload };
+      // What /status and the metrics show is the round's verdict: a silent worker fails it even when the probes passed.
+      const verdict: SelfCheckOutcome = { ok: selfOk, detail, probes: check.probes };
+      this.lastRound = { at: Date.now(), durationMs: performance.now() - started, selfCheck: verdict, workers, qps: figures.qps, overload };
       if (transition) {
         this.recordTransition(transition);
         await this.announce(transition.reason);

@@ -105,6 +105,6 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   m.family('anycastd_process_resident_memory_bytes', 'gauge', 'RSS of the control plane and all workers.');
   m.sample('anycastd_process_resident_memory_bytes', sum(reports, (r) => r.rssBytes) + process.memoryUsage().rss);
   m.family('anycastd_workers_running', 'gauge', 'Data-path workers running.').sample('anycastd_workers_running', workersRunning);
-  m.family('anycastd_worker_restarts_total', 'counter', 'Data-path workers restarted after dying.').sample('anycastd_worker_restarts_total', workerRestarts);
+  m.family('anycastd_workers_restarts_total', 'counter', 'Data-path workers restarted after dying.').sample('anycastd_workers_restarts_total', workerRestarts);
   return m.text();
 }

@@ -65,6 +65,7 @@ export class DataWorkers {
         slot.ready = false;
         slot.waiting.clear();
         if (slot.worker === worker) slot.worker = null;
+        resolve(); // start() settles for a worker that died or was stopped while starting, too
         if (this.stopping) return;
         const delay = RESTART_BACKOFF_MS[Math.min(slot.restarts, RESTART_BACKOFF_MS.length - 1)];
         this.log.error({ worker: slot.id, pid: worker.process.pid, code, signal, restartInMs: delay }, 'data worker exited; restarting');
@@ -73,7 +74,6 @@ export class DataWorkers {
         setTimeout(() => {
           if (!this.stopping) void this.fork(slot);
         }, delay).unref();
-        resolve();
       });
     });
   }

@@ -98,7 +98,7 @@ describe('serve with 2 workers on IPv4 and IPv6', () => {
     expect(answered).toBe(100);
     await until('the worker restarted', async () => {
       const m = await http('/metrics');
-      return metric(m, 'anycastd_worker_restarts_total') === 1 && metric(m, 'anycastd_workers_running') === 2;
+      return metric(m, 'anycastd_workers_restarts_total') === 1 && metric(m, 'anycastd_workers_running') === 2;
     });
     expect(log).toMatch(/data worker exited; restarting/);
   });
