@@ -298,7 +298,7 @@ describe.skipIf(missing.length > 0)('anycast lab: router ECMP + two anycastd nod
     let routesWhile;
     let statusWhile: ServiceStatus;
     try {
-      expect((await node1.agent.http('POST', '/debug/load?busy=150&period=200')).status).toBe(200);
+      expect((await node1.agent.http('POST', '/debug/load?busy=100&period=200')).status).toBe(200);
       deprefer = await lab.routes.waitFor(exactly('node2'), tLoad, 10_000, 'node2 only (node1 de-preferred)');
       record('5 overload', 'load start -> router uses node2 only', deprefer.t - tLoad);
       await sleep(1500);
