@@ -1,5 +1,7 @@
-// Reads a process's memory and CPU figures from /proc (Linux only): RSS peaks and CPU ticks for per-query costs.
-import { readFileSync } from 'node:fs';
+// Reads memory and CPU figures from /proc (Linux only), for one process or a whole process tree.
+// A subject is a tree: `anycastd serve` is a cluster primary plus its data-path workers, NSD forks a server and
+// xfrd, so every per-subject figure sums the root pid and all its descendants (see treeCpuMicros, treeMemory).
+import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 /** Clock ticks per second for utime/stime in /proc/PID/stat (100 on every Linux we run on, but ask). */
@@ -11,31 +13,125 @@ export const CLK_TCK = (() => {
   }
 })();
 
-/** VmHWM (peak RSS) and VmRSS of a process, in KiB; null when the process is gone. */
-export function memoryOf(pid = 'self') {
-  let text;
+const read = (path) => {
   try {
-    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
   }
+};
+
+/** Fields after the command name in /proc/PID/stat (the name, field 2, may contain spaces); null when gone. */
+function statFields(pid) {
+  const text = read(`/proc/${pid}/stat`);
+  return text === null ? null : text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** VmHWM (peak RSS) and VmRSS of a process, in KiB; null when the process is gone. */
+export function memoryOf(pid = 'self') {
+  const text = read(`/proc/${pid}/status`);
+  if (text === null) return null;
   const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
   return { hwmKiB: field('VmHWM'), rssKiB: field('VmRSS') };
 }
 
-/** User + system CPU time of a process (all its threads), in microseconds; null when the process is gone. */
+/** Proportional set size in KiB (shared pages split between the processes that map them); NaN when unreadable. */
+export function pssOf(pid) {
+  const text = read(`/proc/${pid}/smaps_rollup`);
+  return Number(/^Pss:\s+(\d+) kB/m.exec(text ?? '')?.[1] ?? NaN);
+}
+
+/** User + system CPU time of one process (all its threads), in microseconds; null when the process is gone. */
 export function cpuMicros(pid) {
-  let text;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
+  const rest = statFields(pid);
+  if (rest === null) return null;
+  return ((Number(rest[11]) + Number(rest[12])) * 1e6) / CLK_TCK; // fields 14 (utime) and 15 (stime)
+}
+
+/**
+ * pid and all its live descendants. Uses /proc/PID/task/TID/children where the kernel has it
+ * (CONFIG_PROC_CHILDREN), otherwise one scan of /proc/[0-9]*\/stat for parent pids (what `pgrep -P` does).
+ */
+export function processTree(pid) {
+  if (read(`/proc/${pid}/stat`) === null) return [];
+  let childrenOf;
+  const tasks = (() => {
+    try {
+      return readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return [];
+    }
+  })();
+  if (tasks.length && read(`/proc/${pid}/task/${tasks[0]}/children`) !== null) {
+    childrenOf = (p) => {
+      const out = [];
+      let tids = [];
+      try {
+        tids = readdirSync(`/proc/${p}/task`);
+      } catch {
+        return out;
+      }
+      for (const t of tids) for (const c of (read(`/proc/${p}/task/${t}/children`) ?? '').split(' ')) if (c) out.push(Number(c));
+      return out;
+    };
+  } else {
+    const byParent = new Map();
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      const rest = statFields(name);
+      if (!rest) continue;
+      const ppid = Number(rest[1]); // field 4
+      if (!byParent.has(ppid)) byParent.set(ppid, []);
+      byParent.get(ppid).push(Number(name));
+    }
+    childrenOf = (p) => byParent.get(p) ?? [];
   }
-  // The command name (field 2) may contain spaces; fields after the closing parenthesis are plain.
-  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(rest[11]); // field 14
-  const stime = Number(rest[12]); // field 15
-  return ((utime + stime) * 1e6) / CLK_TCK;
+  const out = [];
+  const queue = [Number(pid)];
+  while (queue.length) {
+    const p = queue.shift();
+    out.push(p);
+    queue.push(...childrenOf(p));
+  }
+  return out;
+}
+
+/** CPU (µs) of pid and its descendants, with the pids counted; null when pid is gone. */
+export function treeCpuMicros(pid) {
+  const pids = processTree(pid);
+  if (pids.length === 0) return null;
+  let us = 0;
+  for (const p of pids) us += cpuMicros(p) ?? 0;
+  return us;
+}
+
+/**
+ * Memory of pid and its descendants, in KiB: the sum of VmRSS (shared pages counted in each process, as `ps`
+ * would), the sum of each process's VmHWM (an upper bound on the tree's peak), and the sum of PSS (shared pages
+ * split, so this one does not double-count the node binary across cluster workers). null when pid is gone.
+ */
+export function treeMemory(pid) {
+  const pids = processTree(pid);
+  if (pids.length === 0) return null;
+  const sum = { rssKiB: 0, hwmKiB: 0, pssKiB: 0, processes: 0, perProcess: [] };
+  for (const p of pids) {
+    const m = memoryOf(p);
+    if (!m) continue;
+    sum.perProcess.push({ pid: p, ...m });
+    sum.rssKiB += m.rssKiB;
+    sum.hwmKiB += m.hwmKiB;
+    sum.pssKiB += pssOf(p);
+    sum.processes++;
+  }
+  return sum;
+}
+
+/** Busy and total jiffies of the whole machine (/proc/stat), to tell how many cores were busy over a run. */
+export function machineTicks() {
+  const line = (read('/proc/stat') ?? '').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = (line[3] ?? 0) + (line[4] ?? 0); // idle + iowait
+  const total = line.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
 }
 
 export const mib = (kib) => kib / 1024;

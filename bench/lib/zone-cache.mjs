@@ -13,13 +13,13 @@ export const SERIAL = 2024010101; // the serial gen-zone.mjs writes
  * Path of a generated zone of `names` names, in a directory of its own (so `serve --zones DIR` serves just it),
  * named <origin>.zone as the server expects. Generates it on first use, through a temp file and a rename.
  */
-export function cachedZone(names) {
-  const dir = join(TMP_DIR, `zone-${names}`);
-  const file = join(dir, `${ORIGIN}zone`);
-  if (existsSync(file) && statSync(file).size > 0) return { dir, file, generated: false };
+export function cachedZone(names, origin = ORIGIN) {
+  const dir = join(TMP_DIR, origin === ORIGIN ? `zone-${names}` : `zone-${names}-${origin.replace(/\.$/, '')}`);
+  const file = join(dir, `${origin}zone`);
+  if (existsSync(file) && statSync(file).size > 0) return { dir, file, origin, generated: false };
   mkdirSync(dir, { recursive: true });
-  const partial = join(TMP_DIR, `.zone-${names}.partial`); // outside dir: never seen as a zone by the server
-  execFileSync(process.execPath, [join(BENCH_DIR, 'gen-zone.mjs'), String(names), partial, ORIGIN], { stdio: 'inherit' });
+  const partial = join(TMP_DIR, `.zone-${names}-${origin}partial`); // outside dir: never seen as a zone by the server
+  execFileSync(process.execPath, [join(BENCH_DIR, 'gen-zone.mjs'), String(names), partial, origin], { stdio: 'inherit' });
   renameSync(partial, file);
-  return { dir, file, generated: true };
+  return { dir, file, origin, generated: true };
 }

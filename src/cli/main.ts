@@ -26,7 +26,7 @@ program
   .option('--max-udp-size <octets>', 'largest UDP response and the EDNS size advertised', '1232')
   .option('--tcp-idle-ms <ms>', 'close TCP connections idle this long', '10000')
   .option('--tcp-max-connections <n>', 'concurrent TCP connections', '1000')
-  .option('--tcp-max-queries <n>', 'queries answered per TCP connection before closing it', '10000')
+  .option('--tcp-max-queries <n>', 'queries answered per TCP connection before closing it', '100000')
   .option('--zones-rescan-ms <ms>', 'rescan the zones directory this often, besides watching it', '5000')
   .option('--zones-debounce-ms <ms>', 'wait this long after the last change before reloading', '200')
   .option('--zone-delete-grace-ms <ms>', 'keep serving a deleted zone file\'s zone this long', '30000')

@@ -20,7 +20,7 @@ export interface TcpLimits {
 export const DEFAULT_TCP_LIMITS: TcpLimits = {
   idleMs: 10_000,
   maxConnections: 1000,
-  maxQueriesPerConnection: 10_000,
+  maxQueriesPerConnection: 100_000,
   maxPendingBytes: 1 << 20,
 };
 
