@@ -1,6 +1,5 @@
 // HTTP on --http against a real ControlPlane and DnsServer in-process: /metrics, /status, /healthz, drain/undrain, /debug/*.
 
-import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import net from 'node:net';
@@ -14,29 +13,12 @@ import { serveConfig } from '../cli/serve-config.js';
 import { ControlPlane, type ControlConfig } from './control-plane.js';
 import type { DataWorkers, WorkerReply } from './workers.js';
 import { startHttp } from './http.js';
+import { freePort } from './free-port.test-util.js';
 
 const HOST = '127.0.0.1';
 const SERIAL = 2024060101;
 const silent = pino({ level: 'silent' });
 
-/** A port free for both UDP and TCP: the self-check probes one address over both. */
-async function freePort(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const port = await new Promise<number>((ok, fail) => {
-      const s = net.createServer().once('error', fail);
-      s.listen(0, HOST, () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => ok(p));
-      });
-    });
-    const free = await new Promise<boolean>((ok) => {
-      const u = dgram.createSocket('udp4').once('error', () => ok(false));
-      u.bind(port, HOST, () => u.close(() => ok(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no free port');
-}
 
 /** Stands in for the cluster workers: the real data path's report, fetched in-process. */
 function fakeWorkers(agent: ControlAgent, extra: WorkerReply[] = []) {

@@ -11,28 +11,11 @@ import { DnsServer } from '../server/server.js';
 import { serveConfig } from '../cli/serve-config.js';
 import type { ListenAddress } from '../transport/address.js';
 import { runSelfCheck } from './self-check.js';
+import { freePort } from './free-port.test-util.js';
 
 const HOST = '127.0.0.1';
 const SERIAL = 2024060101;
 
-/** A port free for both UDP and TCP on 127.0.0.1: the self-check probes one address over both. */
-async function freePort(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const port = await new Promise<number>((ok, fail) => {
-      const s = net.createServer().once('error', fail);
-      s.listen(0, HOST, () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => ok(p));
-      });
-    });
-    const free = await new Promise<boolean>((ok) => {
-      const u = dgram.createSocket('udp4').once('error', () => ok(false));
-      u.bind(port, HOST, () => u.close(() => ok(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no free port');
-}
 
 const activeHandles = () => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
