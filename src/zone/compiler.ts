@@ -222,6 +222,9 @@ export class ZoneCompiler {
     }
 
     this.linkTree(nodes, nodeCount);
+    const first = this.firstLine();
+    // The per-record scratch is done with: let it go before the exact-size copies below are made.
+    for (const g of [this.recNode, this.recType, this.recTtl, this.recLine, this.recOff, this.recFile, this.rdataIn]) g.release();
     const zone: CompiledZone = {
       meta: { origin: nameToString(this.apex), serial: 0, records: kept, file: this.file, loadedAt: Date.now() },
       apex: 0,
@@ -238,7 +241,7 @@ export class ZoneCompiler {
     };
     zone.signed = hasSignatureOver(zone, 0, T_SOA);
     this.resolveTargets(zone, targetNames);
-    checkZone(zone, this.firstLine(), this.errors, this.nameOf);
+    checkZone(zone, first, this.errors, this.nameOf);
     if (soaRRset >= 0) {
       const base = soaRRset * RRSET_STRIDE;
       const p = zone.rrsets[base + R_DATA_OFF] + 2;

@@ -22,6 +22,12 @@ export class GrowableInt32 {
   toArray(): Int32Array {
     return this.data.slice(0, this.length);
   }
+
+  /** Drops the storage: the compiler frees its scratch before making the final copies (lower peak RSS). */
+  release(): void {
+    this.data = new Int32Array(0);
+    this.length = 0;
+  }
 }
 
 export class GrowableBytes {
@@ -53,5 +59,10 @@ export class GrowableBytes {
   }
   toArray(): Uint8Array {
     return this.data.slice(0, this.length);
+  }
+
+  release(): void {
+    this.data = new Uint8Array(0);
+    this.length = 0;
   }
 }

@@ -46,6 +46,8 @@ function failure(file: string, message: string, origin: string | null, hash = ''
   return { zone: null, errors: [problem], warnings: [], origin, hash, unchanged: false };
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export function loadZoneFile(file: string, options: LoadOptions = {}): LoadResult {
   let data: Buffer;
   try {
@@ -66,6 +68,8 @@ export function loadZoneFile(file: string, options: LoadOptions = {}): LoadResul
   }
   const compiler = new ZoneCompiler(originWire, file);
   parseZoneBuffer(data, file, { origin, defaultTtl: options.defaultTtl }, (rec) => compiler.add(rec), (problem) => compiler.addError(problem));
+  // The file's bytes (tens of MB for a big zone) can go before the compiler makes its final arrays.
+  data = EMPTY;
   return { ...compiler.finish(), origin, hash, unchanged: false };
 }
 
