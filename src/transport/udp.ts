@@ -6,6 +6,7 @@ import type { QueryHandler } from '../query/handler.js';
 import { Transport } from '../query/stats.js';
 import { type ListenAddress, formatListen } from './address.js';
 import { servfailFor } from './servfail.js';
+import { copyBytes } from '../wire/bytes.js';
 
 /** Bigger than the default so that bursts queue in the kernel instead of being dropped (bench/ shows drops at 208 KiB). */
 const RECV_BUFFER = 4 * 1024 * 1024;
@@ -31,7 +32,7 @@ export function listenUdp(addr: ListenAddress, handler: QueryHandler, log: Logge
       if (len === 0) return;
       // The send is asynchronous and the writer's buffer is reused by the next query, so the reply gets its own copy.
       reply = Buffer.allocUnsafe(len);
-      reply.set(out.subarray(0, len));
+      copyBytes(reply, 0, out, 0, len);
     } catch (err) {
       log.error({ err, from: rinfo.address }, 'query handler failed; answering SERVFAIL');
       const fail = servfailFor(msg);

@@ -1,6 +1,7 @@
 // Builds a response in one preallocated buffer: header, echoed question, RRs copied from compiled RRsets, OPT.
 
 import { lowerOctet } from './name.js';
+import { copyBytes } from './bytes.js';
 import type { Query } from './query.js';
 import { EDE_NOT_AUTHORITATIVE, EDNS_EDE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
 
@@ -50,7 +51,7 @@ export class ResponseWriter {
     this.suffixCount = 0;
     this.questionPresent = q.hasQuestion;
     if (q.hasQuestion) {
-      b.set(pkt.subarray(12, q.questionEnd), 12);
+      copyBytes(b, 12, pkt, 12, q.questionEnd);
       this.pos = q.questionEnd;
       const key = q.qname;
       for (let i = 0; i < key.count && i < MAX_COMPRESSION_ENTRIES; i++) this.suffixes[this.suffixCount++] = 12 + key.labels[i];
@@ -115,7 +116,7 @@ export class ResponseWriter {
         return;
       }
       if (this.pos < 0x4000 && this.suffixCount < MAX_COMPRESSION_ENTRIES) this.suffixes[this.suffixCount++] = this.pos;
-      b.set(src.subarray(off, off + len + 1), this.pos);
+      copyBytes(b, this.pos, src, off, off + len + 1);
       this.pos += len + 1;
       off += len + 1;
     }
@@ -228,12 +229,12 @@ export class ResponseWriter {
         this.writeName(rdata, p);
         while (rdata[p] !== 0) p += rdata[p] + 1;
         p++;
-        this.buf.set(rdata.subarray(p, p + 20), this.pos);
+        copyBytes(this.buf, this.pos, rdata, p, p + 20);
         this.pos += 20;
         return;
       }
       default:
-        this.buf.set(rdata.subarray(start, start + rdlen), this.pos);
+        copyBytes(this.buf, this.pos, rdata, start, start + rdlen);
         this.pos += rdlen;
     }
   }
