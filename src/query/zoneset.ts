@@ -46,13 +46,4 @@ export class ZoneSet {
     }
     return apexMatch;
   }
-
-  /** A new set with `zone` added or replacing the zone of the same origin: the old set stays valid for queries in flight. */
-  with(zone: CompiledZone): ZoneSet {
-    return new ZoneSet([...this.zones.filter((z) => z.meta.origin !== zone.meta.origin), zone]);
-  }
-
-  without(origin: string): ZoneSet {
-    return new ZoneSet(this.zones.filter((z) => z.meta.origin !== origin));
-  }
 }

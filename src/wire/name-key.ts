@@ -30,14 +30,6 @@ export class NameKey {
     this.computeHashes();
   }
 
-  copyFrom(other: NameKey): void {
-    this.bytes.set(other.bytes.subarray(0, other.len));
-    this.labels.set(other.labels.subarray(0, other.count + 1));
-    this.hashes.set(other.hashes.subarray(0, other.count + 1));
-    this.len = other.len;
-    this.count = other.count;
-  }
-
   computeHashes(): void {
     let h = HASH_SEED;
     let end = this.len;
@@ -46,10 +38,5 @@ export class NameKey {
       end = this.labels[i];
       this.hashes[i] = h | 0;
     }
-  }
-
-  /** Length in octets of the suffix starting at label i. */
-  suffixLen(i: number): number {
-    return this.len - this.labels[i];
   }
 }

@@ -1,7 +1,6 @@
 // Wire-format name helpers shared by the zone compiler and the query path: case folding, hashing, comparison.
 
 export const MAX_NAME_OCTETS = 255;
-export const MAX_LABEL_OCTETS = 63;
 
 /** ASCII lower-case of one octet; DNS names compare case-insensitively only over A-Z (RFC 4343). */
 export function lowerOctet(b: number): number {

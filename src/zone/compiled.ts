@@ -89,11 +89,3 @@ export function findRRset(zone: CompiledZone, node: number, type: number): numbe
   }
   return -1;
 }
-
-export function nodeFlags(zone: CompiledZone, node: number): number {
-  return zone.nodes[node * NODE_STRIDE + N_FLAGS];
-}
-
-export function nodeRRsetCount(zone: CompiledZone, node: number): number {
-  return zone.nodes[node * NODE_STRIDE + N_RRSET_COUNT];
-}
