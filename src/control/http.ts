@@ -15,7 +15,7 @@ export interface HttpOptions {
   version: string;
 }
 
-export function statusDocument(control: ControlPlane, workers: DataWorkers, version: string): object {
+export function statusDocument(control: ControlPlane, version: string): object {
   const snap = control.snapshot();
   const round = control.lastRound;
   const reports = (round?.workers ?? []).map((w) => ({
@@ -66,7 +66,7 @@ export function startHttp(opts: HttpOptions, control: ControlPlane, workers: Dat
       case 'GET /metrics':
         return reply(200, renderMetrics(control, workers.running, workers.restartsTotal), 'text/plain; version=0.0.4; charset=utf-8');
       case 'GET /status':
-        return json(200, statusDocument(control, workers, opts.version));
+        return json(200, statusDocument(control, opts.version));
       case 'GET /healthz': {
         // 200 only while announced and healthy (up, or up but de-preferred for load).
         const s = control.snapshot().state;
@@ -74,9 +74,9 @@ export function startHttp(opts: HttpOptions, control: ControlPlane, workers: Dat
       }
       case 'POST /drain':
       case 'POST /undrain':
-        return void control.setDrain(url.pathname === '/drain').then(() => json(200, statusDocument(control, workers, opts.version)));
+        return void control.setDrain(url.pathname === '/drain').then(() => json(200, statusDocument(control, opts.version)));
       case 'POST /reload':
-        return void reload().then(() => json(200, statusDocument(control, workers, opts.version)));
+        return void reload().then(() => json(200, statusDocument(control, opts.version)));
     }
     if (opts.debugEndpoints && req.method === 'POST' && url.pathname.startsWith('/debug/')) {
       const num = (k: string, d: number) => Number(url.searchParams.get(k) ?? d);

@@ -11,7 +11,7 @@ import { copyBytes } from '../wire/bytes.js';
 /** Bigger than the default so that bursts queue in the kernel instead of being dropped (bench/ shows drops at 208 KiB). */
 const RECV_BUFFER = 4 * 1024 * 1024;
 
-function replyLookup(address: string, options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+function replyLookup(address: string, _family: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
   callback(null, address, address.includes(':') ? 6 : 4);
 }
 

@@ -35,7 +35,7 @@ export function checkNode(view: NodeView, errors: ZoneProblem[], nameOf: NameOf)
 }
 
 /** Whole-zone checks once every name is grouped: the apex has its SOA and NS. */
-export function checkZone(zone: CompiledZone, first: { file: string; line: number }, errors: ZoneProblem[], nameOf: NameOf): void {
+export function checkZone(zone: CompiledZone, first: { file: string; line: number }, errors: ZoneProblem[]): void {
   if (zone.soaRRset < 0) errors.push({ ...first, message: `no SOA record at the zone apex ${zone.meta.origin}` });
   if (findRRset(zone, zone.apex, T_NS) < 0) errors.push({ ...first, message: `no NS records at the zone apex ${zone.meta.origin}` });
 }

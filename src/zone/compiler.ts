@@ -241,7 +241,7 @@ export class ZoneCompiler {
     };
     zone.signed = hasSignatureOver(zone, 0, T_SOA);
     this.resolveTargets(zone, targetNames);
-    checkZone(zone, first, this.errors, this.nameOf);
+    checkZone(zone, first, this.errors);
     if (soaRRset >= 0) {
       const base = soaRRset * RRSET_STRIDE;
       const p = zone.rrsets[base + R_DATA_OFF] + 2;
