@@ -43,7 +43,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     sd.stopping(signal);
     // Withdraw first, keep answering while routers move traffic away, then stop (lame duck).
     const drainMs = config.control.birdInclude ? config.drainMs : 0;
-    log.info({ signal, drainMs }, 'stopping: route withdrawn, answering during the drain window');
+    log.info({ signal, drainMs }, config.control.birdInclude ? 'stopping: withdrawing the route, answering during the drain window' : 'stopping');
     await control.shutdown();
     await new Promise((r) => setTimeout(r, drainMs));
     http?.close();

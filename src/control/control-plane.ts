@@ -178,7 +178,8 @@ export class ControlPlane {
     if (this.transitions.length > 50) this.transitions.shift();
     const key = `${t.from}->${t.to}`;
     this.transitionCounts.set(key, (this.transitionCounts.get(key) ?? 0) + 1);
-    const level = routingFor(t.to) === 'withdraw' ? 'warn' : 'info';
+    // Only a failure is a warning; draining and stopping are what the operator asked for.
+    const level = t.to === 'down' ? 'warn' : 'info';
     this.log[level]({ from: t.from, to: t.to, routing: routingFor(t.to) }, `health: ${t.from} -> ${t.to}: ${t.reason}`);
   }
 
