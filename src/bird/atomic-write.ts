@@ -36,7 +36,7 @@ const realFs: AtomicWriteFs = { open, rename, unlink };
  * Replaces `path` with `data` so that a reader (BIRD) sees either the old or the new file, never
  * a partial one, even across a crash. On failure the old file is untouched and the temp file removed.
  */
-export async function writeFileAtomic(path: string, data: string, opts: { mode?: number; fs?: AtomicWriteFs } = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: { mode?: number; fs?: AtomicWriteFs } = {}): Promise<void> {
   const fs = opts.fs ?? realFs;
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);

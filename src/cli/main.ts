@@ -31,6 +31,7 @@ program
   .option('--zones-debounce-ms <ms>', 'wait this long after the last change before reloading', '200')
   .option('--zone-delete-grace-ms <ms>', 'keep serving a deleted zone file\'s zone this long', '30000')
   .option('--allow-serial-rollback', 'accept a zone whose SOA serial went backwards')
+  .option('--zones-cache <dir>', 'keep a last-good copy of each zone here; a file that does not load at start is served from it')
   .option('--zone-origin <file=origin>', 'origin for a zone file not named after its zone (repeatable)', collect, [])
   .option('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', collect, [])
   .option('--bird-include <file>', 'BIRD include file to write (enables announcing)')

@@ -29,6 +29,7 @@ export interface ServeFlags {
   zoneDeleteGraceMs: string;
   allowSerialRollback?: boolean;
   zoneOrigin: string[];
+  zonesCache?: string;
   anycast?: string[];
   birdInclude?: string;
   birdSocket?: string;
@@ -130,6 +131,7 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
         debounceMs: int('zones-debounce-ms', flags.zonesDebounceMs, DEFAULT_ZONE_MANAGER_OPTIONS.debounceMs, 1),
         deleteGraceMs: int('zone-delete-grace-ms', flags.zoneDeleteGraceMs, DEFAULT_ZONE_MANAGER_OPTIONS.deleteGraceMs, 0),
         allowSerialRollback: flags.allowSerialRollback ?? false,
+        cacheDir: flags.zonesCache ?? null,
       },
       nsid,
       identity: flags.hideIdentity ? null : flags.identity ?? nsid,

@@ -14,6 +14,8 @@ export interface LoadOptions {
   defaultTtl?: number;
   /** Hash of the version already serving: an identical file is reported unchanged without parsing. */
   previousHash?: string;
+  /** Hand the file's bytes back with a good zone, so the caller can keep a last-good copy of exactly what it serves. */
+  keepBytes?: boolean;
 }
 
 export interface LoadResult extends CompileResult {
@@ -21,6 +23,8 @@ export interface LoadResult extends CompileResult {
   /** SHA-256 of the file's bytes, hex; empty when the file could not be read. */
   hash: string;
   unchanged: boolean;
+  /** The bytes that compiled into `zone`, when asked for with keepBytes. */
+  bytes?: Uint8Array;
 }
 
 /** Zone files are named after their origin: "example.test.zone" (or ".db") serves example.test. */
@@ -68,9 +72,11 @@ export function loadZoneFile(file: string, options: LoadOptions = {}): LoadResul
   }
   const compiler = new ZoneCompiler(originWire, file);
   parseZoneBuffer(data, file, { origin, defaultTtl: options.defaultTtl }, (rec) => compiler.add(rec), (problem) => compiler.addError(problem));
+  const kept = options.keepBytes ? data : undefined;
   // The file's bytes (tens of MB for a big zone) can go before the compiler makes its final arrays.
   data = EMPTY;
-  return { ...compiler.finish(), origin, hash, unchanged: false };
+  const result = compiler.finish();
+  return { ...result, origin, hash, unchanged: false, ...(kept && result.zone ? { bytes: kept } : {}) };
 }
 
 /** Compiles zone text held in memory (tests, tools); the same path as a file without the file. */

@@ -34,5 +34,8 @@ parentPort!.on('message', (req: CompileRequest) => {
     // A compiler bug must not take the service down; it becomes this zone's error.
     result = { zone: null, errors: [{ file: req.file, line: 0, message: `internal error: ${(e as Error).stack}` }], warnings: [], origin: null, hash: '', unchanged: false };
   }
-  parentPort!.postMessage({ id: req.id, result }, result.zone ? transferList(result.zone) : []);
+  const transfer = result.zone ? transferList(result.zone) : [];
+  // readFileSync gives a file its own ArrayBuffer, so the bytes move across without a copy too.
+  if (result.bytes && result.bytes.byteLength === result.bytes.buffer.byteLength) transfer.push(result.bytes.buffer as ArrayBuffer);
+  parentPort!.postMessage({ id: req.id, result }, transfer);
 });

@@ -1,6 +1,6 @@
 // Tests for the zone manager against a real directory and the real compile worker: every update pattern operators use.
 
-import { mkdtempSync, writeFileSync, renameSync, rmSync, symlinkSync, mkdirSync, unlinkSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, renameSync, rmSync, symlinkSync, mkdirSync, unlinkSync, appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -173,5 +173,39 @@ describe('ZoneManager', () => {
     const m = await start(dir);
     expect(serials()).toEqual({ 'example.test.': 1 });
     expect(m.status().find((s) => s.file.endsWith('zz-copy.zone'))!.lastError).toMatch(/already served from .*example\.test\.zone/);
+  });
+});
+
+describe('ZoneManager last-good copies', () => {
+  it('serves the last good copy when the file is broken at start, and keeps it current', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anycastd-zones-'));
+    const cache = join(dir, '.cache'); // hidden: never read as a zone
+    const compiler = new ZoneCompileWorker();
+    const swapped: CompiledZone[][] = [];
+    const opts = { ...DEFAULT_ZONE_MANAGER_OPTIONS, debounceMs: 30, rescanMs: 200, dir, cacheDir: cache };
+    const file = join(dir, 'example.test.zone');
+    try {
+      writeFileSync(file, zoneText(7));
+      const first = new ZoneManager(opts, compiler, (z) => swapped.push(z), log);
+      await first.start();
+      await until(() => existsSync(join(cache, 'example.test.zone')));
+      first.stop();
+
+      // The file breaks while the service is down; a restart must not lose the zone.
+      writeFileSync(file, zoneText(8, 'bad A 1.2.3\n'));
+      const second = new ZoneManager(opts, compiler, (z) => swapped.push(z), log);
+      await second.start();
+      expect(swapped.at(-1)!.map((z) => [z.meta.origin, z.meta.serial])).toEqual([['example.test.', 7]]);
+      expect(second.status()[0].lastError).toMatch(/example\.test\.zone:6: .*; serving the last good copy \(serial 7\)/);
+
+      // A good new version replaces it, and becomes the new last-good copy.
+      writeFileSync(file, zoneText(9));
+      await until(() => swapped.at(-1)![0].meta.serial === 9);
+      await until(() => readFileSync(join(cache, 'example.test.zone'), 'utf8').includes(' 9 7200'));
+      second.stop();
+    } finally {
+      await compiler.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

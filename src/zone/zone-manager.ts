@@ -1,14 +1,16 @@
 // Keeps the served zones in step with the zones directory: only changed files are recompiled, a broken or
 // older file never replaces a good zone, a deleted file is dropped only after a grace period.
 
-import { statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CompiledZone } from './compiled.js';
 import type { ZoneCompileService } from './compile-pool.js';
 import type { LoadResult } from './load.js';
 import { listZoneFiles } from './zone-dir.js';
 import { DirWatcher } from './dir-watcher.js';
+import { writeFileAtomic } from '../bird/atomic-write.js';
 
 export interface ZoneManagerOptions {
   dir: string;
@@ -19,6 +21,11 @@ export interface ZoneManagerOptions {
   deleteGraceMs: number;
   /** RFC 1982: a serial that goes backwards is refused unless this is set. */
   allowSerialRollback: boolean;
+  /**
+   * Where a copy of each zone file's last good version is kept. A file that is broken when the
+   * service (or a worker) starts is then served from that copy instead of going missing.
+   */
+  cacheDir: string | null;
 }
 
 export const DEFAULT_ZONE_MANAGER_OPTIONS: Omit<ZoneManagerOptions, 'dir'> = {
@@ -27,6 +34,7 @@ export const DEFAULT_ZONE_MANAGER_OPTIONS: Omit<ZoneManagerOptions, 'dir'> = {
   rescanMs: 5000,
   deleteGraceMs: 30_000,
   allowSerialRollback: false,
+  cacheDir: null,
 };
 
 export interface ZoneFileStatus {
@@ -88,6 +96,8 @@ export class ZoneManager {
   /** Total zone files that failed to load (parse, check, serial, conflicts), for the metric. */
   loadErrors = 0;
   reloads = 0;
+  /** Last-good copies that could not be written. */
+  cacheErrors = 0;
 
   constructor(
     private readonly opts: ZoneManagerOptions,
@@ -195,9 +205,14 @@ export class ZoneManager {
     if (!force && sameStamp(before, entry.stamp)) return false;
     let result: LoadResult;
     try {
-      result = await this.compiler.compile(file, { origin: this.opts.origins[basename(file)], previousHash: force ? undefined : entry.hash ?? undefined });
+      result = await this.compiler.compile(file, {
+        origin: this.opts.origins[basename(file)],
+        previousHash: force ? undefined : entry.hash ?? undefined,
+        keepBytes: this.opts.cacheDir !== null,
+      });
     } catch (err) {
-      return this.fail(entry, `zone compiler failed: ${(err as Error).message}`, before);
+      this.fail(entry, `zone compiler failed: ${(err as Error).message}`, before);
+      return this.loadLastGood(entry);
     }
     for (const w of result.warnings) this.log.warn({ file: w.file, line: w.line }, `${w.file}:${w.line}: warning: ${w.message}`);
     if (!sameStamp(before, stampOf(file))) {
@@ -216,7 +231,8 @@ export class ZoneManager {
       for (const e of result.errors) this.log.error({ file: e.file, line: e.line }, `${e.file}:${e.line}: ${e.message}`);
       const first = result.errors[0];
       const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : '';
-      return this.fail(entry, first ? `${first.file}:${first.line}: ${first.message}${more}` : 'zone failed to load', before, result.hash);
+      this.fail(entry, first ? `${first.file}:${first.line}: ${first.message}${more}` : 'zone failed to load', before, result.hash);
+      return this.loadLastGood(entry);
     }
     const zone = result.zone;
     const old = entry.zone;
@@ -232,6 +248,41 @@ export class ZoneManager {
     entry.lastError = null;
     entry.lastSuccessAt = Date.now();
     this.log.info({ file, origin: zone.meta.origin, serial: zone.meta.serial, records: zone.meta.records, previousSerial: old?.meta.serial ?? null }, 'zone loaded');
+    if (result.bytes) void this.saveLastGood(file, result.bytes);
+    return true;
+  }
+
+  private lastGoodPath(file: string): string | null {
+    return this.opts.cacheDir === null ? null : join(this.opts.cacheDir, basename(file));
+  }
+
+  /** Keeps the exact bytes being served; a failure here (disk full) is logged and never affects serving. */
+  private async saveLastGood(file: string, bytes: Uint8Array): Promise<void> {
+    const path = this.lastGoodPath(file)!;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFileAtomic(path, bytes);
+    } catch (err) {
+      this.cacheErrors++;
+      this.log.warn({ err, file, copy: path }, 'cannot keep a last-good copy of the zone; serving is not affected');
+    }
+  }
+
+  /** Nothing serves this file yet and it does not load: serve the last good copy, if one was kept. */
+  private async loadLastGood(entry: Entry): Promise<boolean> {
+    const copy = this.lastGoodPath(entry.file);
+    if (entry.zone !== null || copy === null || !existsSync(copy)) return false;
+    let result: LoadResult;
+    try {
+      result = await this.compiler.compile(copy, { origin: this.opts.origins[basename(entry.file)] });
+    } catch {
+      return false;
+    }
+    const zone = result.zone;
+    if (zone === null || [...this.entries.values()].some((e) => e.zone?.meta.origin === zone.meta.origin)) return false;
+    entry.zone = zone;
+    entry.lastError = `${entry.lastError}; serving the last good copy (serial ${zone.meta.serial}) from ${copy}`;
+    this.log.warn({ file: entry.file, copy, origin: zone.meta.origin, serial: zone.meta.serial }, 'zone file does not load; serving its last good copy');
     return true;
   }
 
