@@ -52,7 +52,7 @@ export class Resolver {
     let ownerAt = 12;
     for (let hop = 0; ; hop++) {
       this.dnssec = this.dnssecOk && zone.signed;
-      const outcome = this.step(zone, zones.apexLabels.get(zone)!, key, q.qtype, ownerAt, w, hop);
+      const outcome = this.step(zone, zone.apexLabels, key, q.qtype, ownerAt, w, hop);
       if (outcome !== Outcome.Follow) return outcome;
       if (hop + 1 === MAX_CNAME_HOPS) return Outcome.Answer;
       key = this.keys[hop & 1];

@@ -1,12 +1,16 @@
 // The set of zones being served, found by the longest apex that is a suffix of the query name.
 
 import type { CompiledZone } from '../zone/compiled.js';
-import { bytesEqual, hashNameBackward, labelCount } from '../wire/name.js';
+import { bytesEqual, hashNameBackward } from '../wire/name.js';
 import type { NameKey } from '../wire/name-key.js';
 
 export class ZoneSet {
   private readonly byApexHash = new Map<number, CompiledZone[]>();
-  readonly apexLabels = new Map<CompiledZone, number>();
+  /**
+   * The label counts of the apexes served, longest first: a query name is looked up only at those
+   * suffixes (one Map lookup for a typical single-depth fleet), not at every suffix.
+   */
+  private readonly depths: number[];
 
   constructor(readonly zones: readonly CompiledZone[]) {
     for (const zone of zones) {
@@ -14,8 +18,8 @@ export class ZoneSet {
       const list = this.byApexHash.get(hash);
       if (list) list.push(zone);
       else this.byApexHash.set(hash, [zone]);
-      this.apexLabels.set(zone, labelCount(zone.apexName, 0));
     }
+    this.depths = [...new Set(zones.map((z) => z.apexLabels))].sort((a, b) => b - a);
   }
 
   get size(): number {
@@ -29,7 +33,9 @@ export class ZoneSet {
    */
   find(key: NameKey, forDs: boolean): CompiledZone | null {
     let apexMatch: CompiledZone | null = null;
-    for (let i = 0; i <= key.count; i++) {
+    for (let d = 0; d < this.depths.length; d++) {
+      const i = key.count - this.depths[d];
+      if (i < 0) continue;
       const list = this.byApexHash.get(key.hashes[i]);
       if (list === undefined) continue;
       const off = key.labels[i];

@@ -40,6 +40,7 @@ export interface CompiledZone {
   meta: ZoneMeta;
   apex: number; // node index of the apex
   apexName: Uint8Array; // lower-case wire name of the apex
+  apexLabels: number;
   names: Uint8Array;
   nodes: Int32Array;
   hashTable: Int32Array; // open addressing, power-of-two size, holds node index + 1 (0 = empty)

@@ -10,7 +10,7 @@ import {
   findNode, findRRset, R_DATA_END,
 } from './compiled.js';
 import { checkGlue, checkNode, checkZone, type NodeView } from './checks.js';
-import { copyNameLower, hashNameBackward, isSubdomain, nameLength, nameToString } from '../wire/name.js';
+import { copyNameLower, hashNameBackward, isSubdomain, labelCount, nameLength, nameToString } from '../wire/name.js';
 import { T_CNAME, T_DNAME, T_MX, T_NS, T_RRSIG, T_SOA, T_SRV } from '../wire/constants.js';
 
 const TARGET_TUPLE = 6;
@@ -229,6 +229,7 @@ export class ZoneCompiler {
       meta: { origin: nameToString(this.apex), serial: 0, records: kept, file: this.file, loadedAt: Date.now() },
       apex: 0,
       apexName: this.apex,
+      apexLabels: labelCount(this.apex, 0),
       names: this.names.toArray(),
       nodes,
       hashTable: this.hashTable,
