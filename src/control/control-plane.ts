@@ -111,16 +111,13 @@ export class ControlPlane {
       let check: SelfCheckOutcome;
       if (this.expected.length === 0) {
         workers = await this.workers.reports(timeout);
-        for (const w of workers) if (w.report) this.lastReports.set(w.id, w.report);
-        check = await runSelfCheck(this.config.listen, expectedZones([...this.lastReports.values()]), timeout);
+        this.remember(workers);
+        check = await runSelfCheck(this.config.listen, this.expected, timeout);
       } else {
         [workers, check] = await Promise.all([this.workers.reports(timeout), runSelfCheck(this.config.listen, this.expected, timeout)]);
+        this.remember(workers);
       }
-      // A silent worker is a failed check (counted against --fall), not a lost zone: what it serves
-      // comes from its last report, so a blocked event loop never looks like "no zone loaded".
-      for (const w of workers) if (w.report) this.lastReports.set(w.id, w.report);
       const known = [...this.lastReports.values()];
-      this.expected = expectedZones(known);
       const silent = workers.filter((w) => w.report === null);
       const selfOk = check.ok && silent.length === 0;
       const detail = silent.length ? `worker ${silent[0].id} (pid ${silent[0].pid ?? '-'}) ${silent[0].error}` : check.detail;
@@ -152,6 +149,15 @@ export class ControlPlane {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * A silent worker is a failed check (counted against --fall), not a lost zone: what it serves
+   * comes from its last report, so a blocked event loop never looks like "no zone loaded".
+   */
+  private remember(workers: WorkerReply[]): void {
+    for (const w of workers) if (w.report) this.lastReports.set(w.id, w.report);
+    this.expected = expectedZones([...this.lastReports.values()]);
   }
 
   private loadFigures(workers: WorkerReply[], probesBefore: number): LoadFigures {

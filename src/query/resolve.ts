@@ -52,7 +52,7 @@ export class Resolver {
     let ownerAt = 12;
     for (let hop = 0; ; hop++) {
       this.dnssec = this.dnssecOk && zone.signed;
-      const outcome = this.step(zone, zone.apexLabels, key, q.qtype, ownerAt, w, hop);
+      const outcome = this.step(zone, key, q.qtype, ownerAt, w, hop);
       if (outcome !== Outcome.Follow) return outcome;
       if (hop + 1 === MAX_CNAME_HOPS) return Outcome.Answer;
       key = this.keys[hop & 1];
@@ -63,7 +63,7 @@ export class Resolver {
     }
   }
 
-  private step(zone: CompiledZone, apexLabels: number, key: NameKey, qtype: number, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
+  private step(zone: CompiledZone, key: NameKey, qtype: number, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
     const nodes = zone.nodes;
     const node = findNode(zone, key.hashes[0], key.bytes, 0, key.len);
     if (node >= 0) {
@@ -75,7 +75,7 @@ export class Resolver {
     }
     // Closest encloser: the longest existing ancestor. The apex always exists, so this ends.
     let enc = -1;
-    for (let i = 1; i <= key.count - apexLabels; i++) {
+    for (let i = 1; i <= key.count - zone.apexLabels; i++) {
       enc = findNode(zone, key.hashes[i], key.bytes, key.labels[i], key.len - key.labels[i]);
       if (enc >= 0) break;
     }
