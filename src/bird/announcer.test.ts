@@ -136,12 +136,17 @@ describe('BirdAnnouncer', () => {
       retry: { baseDelayMs: 60_000, maxAttempts: 5 },
     });
     const t0 = performance.now();
+    // Each new state arrives once the previous one has made its first (failing) attempt and sits
+    // in its 60 s backoff; waiting on the call count, not a fixed sleep, keeps this exact under load.
+    const attempted = async (n: number) => {
+      while (client.calls < n) await new Promise((r) => setTimeout(r, 2));
+    };
     const r1 = a.apply(spec('announce'));
-    await new Promise((r) => setTimeout(r, 10));
+    await attempted(1);
     const r2 = a.apply(spec('withdraw'));
     expect(await r1).toMatchObject({ written: true, reloaded: false, errorKind: 'absent', attempts: 1 });
     // r2's first attempt fails too and waits 60 s: cut it short with a third state.
-    await new Promise((r) => setTimeout(r, 10));
+    await attempted(2);
     const r3 = a.apply(spec('announce', 'again'));
     expect(await r2).toMatchObject({ reloaded: false, attempts: 1 });
     expect(await r3).toMatchObject({ reloaded: true });
