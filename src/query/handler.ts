@@ -10,12 +10,16 @@ import { Resolver } from './resolve.js';
 import { ChaosResponder, type ServerIdentity } from './chaos.js';
 import { QueryStats, Transport } from './stats.js';
 import { ZoneSet } from './zoneset.js';
+import { CookieResult, type CookieSecrets, RESPONSE_COOKIE_LEN, ServerCookies } from '../abuse/server-cookie.js';
+import type { ClientAddress } from '../abuse/client-address.js';
 
 export interface HandlerOptions extends ServerIdentity {
   /** RFC 5001 NSID payload, sent only when a client asks for it. */
   nsid: string | null;
   /** Largest UDP response and the size advertised in OPT. */
   maxUdpSize?: number;
+  /** DNS cookies (RFC 7873) with this fleet-wide secret; null leaves COOKIE options unanswered, as without support. */
+  cookies?: CookieSecrets | null;
 }
 
 /** A message of at most 64 KiB always fits in the writer; a TCP response may use all of it (RFC 7766). */
@@ -30,25 +34,44 @@ export class QueryHandler {
   private readonly chaos: ChaosResponder;
   private readonly nsid: Uint8Array | null;
   private readonly maxUdp: number;
+  private readonly cookies: ServerCookies | null;
+  /** Queries by CookieResult, for anycastd_cookies_total. */
+  readonly cookieCounts = new Float64Array(5);
+  /** Whether the query just handled carried a valid server cookie: such a client proved its address (exempt from RRL). */
+  cookieValid = false;
 
   constructor(options: HandlerOptions) {
     this.chaos = new ChaosResponder(options);
     this.nsid = options.nsid === null ? null : Buffer.from(options.nsid, 'utf8');
     this.maxUdp = Math.max(MIN_UDP_SIZE, options.maxUdpSize ?? DEFAULT_EDNS_SIZE);
     this.writer.advertisedSize = this.maxUdp;
+    this.cookies = options.cookies ? new ServerCookies(options.cookies) : null;
   }
 
-  /** Answers pkt[0..len); the response is writer.buf[0..returned length), 0 meaning no response at all. */
-  handle(pkt: Uint8Array, len: number, transport: Transport): number {
+  /**
+   * Answers pkt[0..len) from `client` (needed for cookies; null skips them); the response is
+   * writer.buf[0..returned length), 0 meaning no response at all.
+   */
+  handle(pkt: Uint8Array, len: number, transport: Transport, client: ClientAddress | null = null): number {
     const q = this.query;
     const w = this.writer;
-    const parsed = parseQuery(pkt, len, q);
+    let parsed = parseQuery(pkt, len, q);
+    this.cookieValid = false;
     if (parsed === ParseOutcome.Drop) {
       this.stats.dropped++;
       return 0;
     }
     const limit = transport === Transport.Tcp ? TCP_LIMIT : q.edns ? Math.min(Math.max(q.udpSize, MIN_UDP_SIZE), this.maxUdp) : MIN_UDP_SIZE;
-    const optSize = q.edns ? 11 + (q.nsid && this.nsid ? 4 + this.nsid.length : 0) : 0;
+    let optSize = q.edns ? 11 + (q.nsid && this.nsid ? 4 + this.nsid.length : 0) : 0;
+    let cookie: Uint8Array | null = null;
+    if (this.cookies !== null && client !== null && q.edns && parsed === ParseOutcome.Ok) {
+      const result = this.checkCookie(q, pkt, client);
+      if (result === CookieResult.Malformed) parsed = ParseOutcome.FormErr; // RFC 7873 section 5.2.2
+      else if (result !== CookieResult.Missing) {
+        cookie = this.cookies.reply;
+        optSize += 4 + RESPONSE_COOKIE_LEN;
+      }
+    }
     if (parsed === ParseOutcome.FormErr) {
       w.begin(q, pkt, limit, optSize, true);
       w.setRcode(RCODE_FORMERR);
@@ -69,7 +92,19 @@ export class QueryHandler {
       this.answer(q, transport);
     }
     const rcode = w.rcodeValue;
-    return this.done(w.finish(q, this.nsid), transport, rcode);
+    return this.done(w.finish(q, this.nsid, cookie), transport, rcode);
+  }
+
+  /** Judges the query's COOKIE option; a bad or stale server cookie still gets an answer and a fresh cookie (section 5.2.3). */
+  private checkCookie(q: Query, pkt: Uint8Array, client: ClientAddress): CookieResult {
+    let result = CookieResult.Missing;
+    if (q.cookieAt >= 0) {
+      const ipLen = client.resolve();
+      result = ipLen === 0 ? CookieResult.Missing : this.cookies!.check(pkt, q.cookieAt, q.cookieLen, client.bytes, ipLen, Math.floor(Date.now() / 1000));
+    }
+    this.cookieCounts[result]++;
+    this.cookieValid = result === CookieResult.Valid;
+    return result;
   }
 
   private answer(q: Query, transport: Transport): void {

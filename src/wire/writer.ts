@@ -3,7 +3,7 @@
 import { lowerOctet } from './name.js';
 import { copyBytes } from './bytes.js';
 import type { Query } from './query.js';
-import { EDE_NOT_AUTHORITATIVE, EDNS_EDE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
+import { EDE_NOT_AUTHORITATIVE, EDNS_COOKIE, EDNS_EDE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
 
 export const enum Section {
   Answer = 0,
@@ -254,8 +254,11 @@ export class ResponseWriter {
     return true;
   }
 
-  /** Finishes the message: OPT (if the query had EDNS), counts and flags. Returns its length. */
-  finish(q: Query | null, nsid: Uint8Array | null): number {
+  /**
+   * Finishes the message: OPT (if the query had EDNS), counts and flags. Returns its length.
+   * `cookie` is the COOKIE option data to send (RFC 7873), its space counted in begin's optSize.
+   */
+  finish(q: Query | null, nsid: Uint8Array | null, cookie: Uint8Array | null = null): number {
     const b = this.buf;
     if (this.optSize > 0 && q) {
       let p = this.pos;
@@ -269,7 +272,7 @@ export class ResponseWriter {
       b[p++] = q.dnssecOk ? 0x80 : 0;
       b[p++] = 0;
       const withNsid = nsid !== null && q.nsid;
-      const rdlen = (withNsid ? 4 + nsid.length : 0) + (this.ede >= 0 ? 6 : 0);
+      const rdlen = (withNsid ? 4 + nsid.length : 0) + (this.ede >= 0 ? 6 : 0) + (cookie !== null ? 4 + cookie.length : 0);
       b[p++] = rdlen >> 8;
       b[p++] = rdlen & 0xff;
       if (withNsid) {
@@ -279,6 +282,14 @@ export class ResponseWriter {
         b[p++] = nsid.length & 0xff;
         b.set(nsid, p);
         p += nsid.length;
+      }
+      if (cookie !== null) {
+        b[p++] = 0;
+        b[p++] = EDNS_COOKIE;
+        b[p++] = 0;
+        b[p++] = cookie.length;
+        b.set(cookie, p);
+        p += cookie.length;
       }
       if (this.ede >= 0) {
         b[p++] = 0;
