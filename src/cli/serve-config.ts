@@ -10,9 +10,10 @@ import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
 import { parsePrefixes } from '../bird/prefix.js';
 import { MAX_PREPEND } from '../bird/include-file.js';
+import { type AbuseFlags, abuseConfig } from '../abuse/abuse-config.js';
 
 /** Option values as commander (or the config file) gives them: strings, booleans, lists. */
-export interface ServeFlags {
+export interface ServeFlags extends AbuseFlags {
   listen: string[];
   zones: string;
   nsid?: string;
@@ -115,9 +116,11 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
   }
   if (flags.birdInclude && anycast.length === 0) throw new Error('--bird-include needs at least one --anycast PREFIX to announce');
   const maxRssMb = optionalNumber('max-rss-mb', flags.maxRssMb);
+  const workers = int('workers', flags.workers, 1, 1);
+  const abuse = abuseConfig(flags, workers);
   return {
     version,
-    workers: int('workers', flags.workers, 1, 1),
+    workers,
     drainMs: int('drain-ms', flags.drainMs, 5000, 0),
     debugEndpoints: flags.debugEndpoints ?? false,
     http: flags.http ? parseListen(flags.http) : null,
@@ -137,6 +140,7 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
       identity: flags.hideIdentity ? null : flags.identity ?? nsid,
       version: flags.hideVersion ? null : flags.serverVersion ?? `anycastd ${version}`,
       maxUdpSize: int('max-udp-size', flags.maxUdpSize, 1232, 512),
+      ...abuse,
       tcp: {
         ...DEFAULT_TCP_LIMITS,
         idleMs: int('tcp-idle-ms', flags.tcpIdleMs, DEFAULT_TCP_LIMITS.idleMs, 1),

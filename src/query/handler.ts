@@ -4,7 +4,7 @@ import { ParseOutcome, Query, parseQuery } from '../wire/query.js';
 import { ResponseWriter } from '../wire/writer.js';
 import {
   C_ANY, C_CH, C_IN, DEFAULT_EDNS_SIZE, MIN_UDP_SIZE, OPCODE_NOTIFY, OPCODE_QUERY, OPCODE_UPDATE,
-  RCODE_BADVERS, RCODE_FORMERR, RCODE_NOTAUTH, RCODE_NOTIMP, RCODE_REFUSED, T_AXFR, T_IXFR,
+  RCODE_BADVERS, RCODE_FORMERR, RCODE_NOERROR, RCODE_NOTAUTH, RCODE_NOTIMP, RCODE_NXDOMAIN, RCODE_REFUSED, T_AXFR, T_IXFR,
 } from '../wire/constants.js';
 import { Resolver } from './resolve.js';
 import { ChaosResponder, type ServerIdentity } from './chaos.js';
@@ -12,6 +12,7 @@ import { QueryStats, Transport } from './stats.js';
 import { ZoneSet } from './zoneset.js';
 import { CookieResult, type CookieSecrets, RESPONSE_COOKIE_LEN, ServerCookies } from '../abuse/server-cookie.js';
 import type { ClientAddress } from '../abuse/client-address.js';
+import { RrlClass } from '../abuse/rrl.js';
 
 export interface HandlerOptions extends ServerIdentity {
   /** RFC 5001 NSID payload, sent only when a client asks for it. */
@@ -93,6 +94,37 @@ export class QueryHandler {
     }
     const rcode = w.rcodeValue;
     return this.done(w.finish(q, this.nsid, cookie), transport, rcode);
+  }
+
+  /**
+   * The RRL response class of the answer just written, read from the response (rcode, answers, AA).
+   * Wildcard answers cannot be told from positive ones here, so they are bucketed by qname.
+   */
+  rrlClass(): RrlClass {
+    const w = this.writer;
+    const rcode = w.rcodeValue;
+    if (rcode === RCODE_NXDOMAIN) return RrlClass.NxDomain;
+    if (rcode !== RCODE_NOERROR) return RrlClass.Error;
+    if (w.answerCount > 0) return RrlClass.Positive;
+    return w.authoritative ? RrlClass.NoData : RrlClass.Referral;
+  }
+
+  /** The hash of the class's bucket name: the qname for positive answers, else the apex of the zone asked (root if none). */
+  rrlNameHash(cls: RrlClass): number {
+    const key = this.query.qname;
+    if (!this.query.hasQuestion) return 0;
+    if (cls === RrlClass.Positive) return key.hashes[0];
+    const zone = this.zones.find(key, false);
+    return key.hashes[zone === null ? key.count : key.count - zone.apexLabels];
+  }
+
+  /** Rewrites the response just written into a TC=1 reply carrying only the question (an RRL slip); returns its length. */
+  truncateToQuestion(): number {
+    const b = this.writer.buf;
+    b[2] |= 0x02; // TC
+    b[6] = b[7] = b[8] = b[9] = b[10] = b[11] = 0;
+    this.stats.truncated++;
+    return this.query.questionEnd;
   }
 
   /** Judges the query's COOKIE option; a bad or stale server cookie still gets an answer and a fresh cookie (section 5.2.3). */

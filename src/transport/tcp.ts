@@ -6,6 +6,7 @@ import type { QueryHandler } from '../query/handler.js';
 import { Transport } from '../query/stats.js';
 import { type ListenAddress, formatListen } from './address.js';
 import { servfailFor } from './servfail.js';
+import { ClientAddress } from '../abuse/client-address.js';
 
 export interface TcpLimits {
   /** Close a connection that completes no query for this long (RFC 7766 section 6.2.3). */
@@ -59,6 +60,9 @@ export function listenTcp(addr: ListenAddress, handler: QueryHandler, limits: Tc
 function serveConnection(socket: net.Socket, handler: QueryHandler, limits: TcpLimits, log: Logger): void {
   let pending: Buffer | null = null;
   let answered = 0;
+  // TCP is never rate limited (the handshake proves the address); the address is for DNS cookies.
+  const client = new ClientAddress();
+  client.set(socket.remoteAddress ?? '');
   const idle = setTimeout(() => socket.destroy(), limits.idleMs);
   socket.on('error', () => socket.destroy()); // resets by clients are routine; nothing to log per connection
   socket.on('close', () => clearTimeout(idle));
@@ -71,7 +75,7 @@ function serveConnection(socket: net.Socket, handler: QueryHandler, limits: TcpL
       if (buf.length - off - 2 < len) break;
       const msg = buf.subarray(off + 2, off + 2 + len);
       off += 2 + len;
-      const reply = answer(handler, msg, log);
+      const reply = answer(handler, msg, client, log);
       // Only an answered query keeps the connection alive or counts: empty frames must not hold a slot.
       if (reply === null) continue;
       if (!socket.write(reply)) {
@@ -93,9 +97,9 @@ function serveConnection(socket: net.Socket, handler: QueryHandler, limits: TcpL
   });
 }
 
-function answer(handler: QueryHandler, msg: Buffer, log: Logger): Buffer | null {
+function answer(handler: QueryHandler, msg: Buffer, client: ClientAddress, log: Logger): Buffer | null {
   try {
-    const len = handler.handle(msg, msg.length, Transport.Tcp);
+    const len = handler.handle(msg, msg.length, Transport.Tcp, client);
     if (len === 0) return null;
     const reply = Buffer.allocUnsafe(len + 2);
     reply[0] = len >> 8;

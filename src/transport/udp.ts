@@ -7,6 +7,8 @@ import { Transport } from '../query/stats.js';
 import { type ListenAddress, formatListen } from './address.js';
 import { servfailFor } from './servfail.js';
 import { copyBytes } from '../wire/bytes.js';
+import { ClientAddress } from '../abuse/client-address.js';
+import { type ResponseRateLimiter, RrlAction } from '../abuse/rrl.js';
 
 /** Bigger than the default so that bursts queue in the kernel instead of being dropped (bench/ shows drops at 208 KiB). */
 const RECV_BUFFER = 4 * 1024 * 1024;
@@ -15,7 +17,25 @@ function replyLookup(address: string, _family: unknown, callback: (err: Error | 
   callback(null, address, address.includes(':') ? 6 : 4);
 }
 
-export function listenUdp(addr: ListenAddress, handler: QueryHandler, log: Logger): Promise<dgram.Socket> {
+/**
+ * Applies RRL to the response the handler just wrote: returns the length to send (the answer, or a TC=1
+ * slip), or 0 to drop it. Clients that proved their address with a valid server cookie are not limited.
+ */
+function limit(handler: QueryHandler, rrl: ResponseRateLimiter, client: ClientAddress, len: number): number {
+  if (handler.cookieValid) return len;
+  const cls = handler.rrlClass();
+  switch (rrl.judge(client, cls, handler.rrlNameHash(cls))) {
+    case RrlAction.Answer:
+      return len;
+    case RrlAction.Slip:
+      return handler.truncateToQuestion();
+    case RrlAction.Drop:
+      return 0;
+  }
+}
+
+/** `rrl` null (--rrl-rate 0) leaves the receive path exactly as it is without RRL: one null test per datagram. */
+export function listenUdp(addr: ListenAddress, handler: QueryHandler, log: Logger, rrl: ResponseRateLimiter | null = null): Promise<dgram.Socket> {
   const socket = dgram.createSocket({
     type: addr.family === 6 ? 'udp6' : 'udp4',
     ipv6Only: addr.family === 6,
@@ -24,11 +44,14 @@ export function listenUdp(addr: ListenAddress, handler: QueryHandler, log: Logge
     lookup: replyLookup,
   });
   const out = handler.writer.buf;
+  const client = new ClientAddress();
   socket.on('message', (msg, rinfo) => {
     let len: number;
     let reply: Buffer;
     try {
-      len = handler.handle(msg, msg.length, Transport.Udp);
+      client.set(rinfo.address); // parsed only if cookies or RRL look at it
+      len = handler.handle(msg, msg.length, Transport.Udp, client);
+      if (rrl !== null && len !== 0) len = limit(handler, rrl, client, len);
       if (len === 0) return;
       // The send is asynchronous and the writer's buffer is reused by the next query, so the reply gets its own copy.
       reply = Buffer.allocUnsafe(len);

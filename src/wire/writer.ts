@@ -74,6 +74,10 @@ export class ResponseWriter {
     this.ede = EDE_NOT_AUTHORITATIVE;
   }
 
+  get authoritative(): boolean {
+    return this.aa;
+  }
+
   get rcodeValue(): number {
     return this.rcode;
   }
