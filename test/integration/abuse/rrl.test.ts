@@ -104,3 +104,25 @@ describe('RRL with --workers 2', () => {
     for (const c of attackers) c.close();
   }, 30_000);
 });
+
+describe('RRL with --rrl-dry-run', () => {
+  let server: RunningServer;
+  let http: number;
+  beforeAll(async () => {
+    http = await freePort();
+    server = await startServer({ args: ['--rrl-rate', String(RATE), '--rrl-dry-run', '--http', `127.0.0.1:${http}`, '--check-interval', '200'] });
+  }, 30_000);
+  afterAll(() => server?.stop());
+
+  it('answers the whole flood and counts what it would have limited', async () => {
+    const attacker = await Client.open('127.5.5.1', server.port);
+    await flood([attacker], (i) => query(i & 0xffff, NAME), RATE * 10, 1);
+    expect(attacker.tally.full).toBe(attacker.tally.sent);
+    await sleep(500);
+    const metrics = await fetchText(http, '/metrics');
+    const dryRun = Number(/^anycastd_rrl_responses_total\{action="dry_run"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(dryRun).toBeGreaterThanOrEqual(attacker.tally.sent - ceiling(1));
+    expect(Number(/^anycastd_rrl_responses_total\{action="dropped"\} (\d+)$/m.exec(metrics)?.[1])).toBe(0);
+    attacker.close();
+  }, 20_000);
+});
