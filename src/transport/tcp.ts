@@ -60,12 +60,17 @@ export function listenTcp(addr: ListenAddress, handler: QueryHandler, limits: Tc
 function serveConnection(socket: net.Socket, handler: QueryHandler, limits: TcpLimits, log: Logger): void {
   let pending: Buffer | null = null;
   let answered = 0;
+  /** The per-connection cap was reached: what was already read is answered, then the connection ends. */
+  let closing = false;
   const remote: Remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
   const idle = setTimeout(() => socket.destroy(), limits.idleMs);
   socket.on('error', () => socket.destroy()); // resets by clients are routine; nothing to log per connection
   socket.on('close', () => clearTimeout(idle));
-  socket.on('drain', () => socket.resume());
+  socket.on('drain', () => {
+    if (!closing) socket.resume();
+  });
   socket.on('data', (chunk: Buffer) => {
+    if (closing) return;
     const buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
     let off = 0;
     while (buf.length - off >= 2) {
@@ -85,11 +90,14 @@ function serveConnection(socket: net.Socket, handler: QueryHandler, limits: TcpL
         socket.pause();
       }
       answered++;
-      if (answered >= limits.maxQueriesPerConnection) {
-        socket.end();
-        return;
-      }
+      // At the cap, keep going through this chunk: a pipelining client already sent these and waits for them.
+      if (answered >= limits.maxQueriesPerConnection) closing = true;
       idle.refresh();
+    }
+    if (closing) {
+      pending = null;
+      socket.end();
+      return;
     }
     pending = off === buf.length ? null : Buffer.from(buf.subarray(off));
   });
