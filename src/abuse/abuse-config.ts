@@ -1,18 +1,18 @@
-// The abuse-resistance flags (--rrl-*, --cookie-secret*) turned into the data path's RRL and cookie settings.
+// The abuse-resistance options (--rrl-*, --cookie-secret*): their parsers for the options table, and the data path's settings.
 
 import { type CookieSecrets, parseCookieSecret } from './server-cookie.js';
-import { DEFAULT_RRL, type RrlSettings, parseExempt } from './rrl.js';
-import { MAX_RRL_RATE } from './rrl-table.js';
+import { type RrlSettings, parseExempt } from './rrl.js';
 
-export interface AbuseFlags {
-  rrlRate?: string;
-  rrlSlip?: string;
-  rrlIpv4Prefix?: string;
-  rrlIpv6Prefix?: string;
-  rrlExempt?: string[];
-  rrlDryRun?: boolean;
-  cookieSecret?: string;
-  cookieSecretPrevious?: string;
+/** The options this module reads, as the serve options table types them. */
+export interface AbuseOptions {
+  rrlRate: number;
+  rrlSlip: number;
+  rrlIpv4Prefix: number;
+  rrlIpv6Prefix: number;
+  rrlExempt: string[];
+  rrlDryRun: boolean;
+  cookieSecret: Uint8Array | undefined;
+  cookieSecretPrevious: Uint8Array | undefined;
 }
 
 export interface AbuseConfig {
@@ -20,32 +20,31 @@ export interface AbuseConfig {
   cookies: CookieSecrets | null;
 }
 
-function bounded(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
-  return n;
+/** --rrl-exempt: checked at start, not on the first limited response; kept as text for /status. */
+export function exemptPrefix(text: string): string {
+  parseExempt(text);
+  return text;
 }
 
-export function abuseConfig(flags: AbuseFlags, workers: number): AbuseConfig {
-  const exempt = flags.rrlExempt ?? [];
-  for (const e of exempt) parseExempt(e); // fail at start, not on the first limited response
-  if (flags.cookieSecretPrevious !== undefined && flags.cookieSecret === undefined) {
+/** --cookie-secret: 32 hex digits. The message never repeats the value (it is a secret, and may be a typo of one). */
+export function cookieSecret(text: string): Uint8Array {
+  return parseCookieSecret(text);
+}
+
+export function abuseConfig(options: AbuseOptions, workers: number): AbuseConfig {
+  if (options.cookieSecretPrevious !== undefined && options.cookieSecret === undefined) {
     throw new Error('--cookie-secret-previous needs --cookie-secret (the secret to mint with)');
   }
   return {
     rrl: {
-      rate: bounded('rrl-rate', flags.rrlRate, DEFAULT_RRL.rate, 0, MAX_RRL_RATE),
-      slip: bounded('rrl-slip', flags.rrlSlip, DEFAULT_RRL.slip, 0, 100),
-      ipv4Prefix: bounded('rrl-ipv4-prefix', flags.rrlIpv4Prefix, DEFAULT_RRL.ipv4Prefix, 8, 32),
-      ipv6Prefix: bounded('rrl-ipv6-prefix', flags.rrlIpv6Prefix, DEFAULT_RRL.ipv6Prefix, 16, 128),
-      exempt,
-      dryRun: flags.rrlDryRun ?? false,
+      rate: options.rrlRate,
+      slip: options.rrlSlip,
+      ipv4Prefix: options.rrlIpv4Prefix,
+      ipv6Prefix: options.rrlIpv6Prefix,
+      exempt: options.rrlExempt,
+      dryRun: options.rrlDryRun,
       workers,
     },
-    cookies: flags.cookieSecret === undefined ? null : {
-      current: parseCookieSecret('cookie-secret', flags.cookieSecret),
-      previous: flags.cookieSecretPrevious === undefined ? null : parseCookieSecret('cookie-secret-previous', flags.cookieSecretPrevious),
-    },
+    cookies: options.cookieSecret === undefined ? null : { current: options.cookieSecret, previous: options.cookieSecretPrevious ?? null },
   };
 }

@@ -2,22 +2,7 @@
 
 import { RrlTable, Verdict } from './rrl-table.js';
 import { type ClientAddress, parseIp } from './client-address.js';
-
-/** The response classes that NSD and Knot bucket separately; the bucket name depends on the class. */
-export const enum RrlClass {
-  /** Bucket name: the qname. */
-  Positive,
-  /** Bucket name: the zone apex. */
-  NxDomain,
-  /** Bucket name: the zone apex. */
-  NoData,
-  /** Bucket name: the delegation point. */
-  Referral,
-  /** Bucket name: the wildcard owner. */
-  Wildcard,
-  /** Bucket name: the zone apex, or the root when no zone matched. */
-  Error,
-}
+import type { ResponseClass } from '../query/outcome.js';
 
 export const enum RrlAction {
   Answer,
@@ -74,10 +59,11 @@ export class ResponseRateLimiter {
   }
 
   /**
-   * Decides what to do with a UDP response of class `cls` whose bucket name hashes to `nameHash`.
+   * Decides what to do with a UDP response of class `cls` (positive, NXDOMAIN, NODATA, referral, wildcard,
+   * error: NSD's and Knot's classes) whose bucket name hashes to `nameHash`.
    * The caller has already exempted TCP and clients with a valid server cookie.
    */
-  judge(client: ClientAddress, cls: RrlClass, nameHash: number): RrlAction {
+  judge(client: ClientAddress, cls: ResponseClass, nameHash: number): RrlAction {
     const n = client.resolve();
     if (n === 0) return RrlAction.Answer;
     const ip = client.bytes;
@@ -137,7 +123,7 @@ export function parseExempt(text: string): ExemptPrefix {
   const max = length * 8;
   const bits = len === undefined ? max : Number(len);
   if (length === 0 || !Number.isInteger(bits) || bits < 0 || bits > max || (len !== undefined && !/^\d+$/.test(len))) {
-    throw new Error(`--rrl-exempt expects an address or PREFIX/LEN, got "${text}"`);
+    throw new Error(`expects an address or PREFIX/LEN, got "${text}"`);
   }
   return { bytes, length, bits };
 }

@@ -11,7 +11,7 @@ function ip(text: string): [Uint8Array, number] {
 }
 
 function secret(hex: string): Uint8Array {
-  return parseCookieSecret('cookie-secret', hex);
+  return parseCookieSecret(hex);
 }
 
 function check(c: ServerCookies, cookieHex: string, from: string, now: number): [CookieResult, string] {
@@ -97,9 +97,9 @@ describe('ServerCookies', () => {
 
 describe('parseCookieSecret', () => {
   it('wants 32 hex digits and never echoes the value', () => {
-    expect(() => parseCookieSecret('cookie-secret', 'abcd')).toThrow(/32 hex digits/);
+    expect(() => parseCookieSecret('abcd')).toThrow(/32 hex digits/);
     try {
-      parseCookieSecret('cookie-secret', 'zz' + SECRET_A.slice(2));
+      parseCookieSecret('zz' + SECRET_A.slice(2));
     } catch (err) {
       expect((err as Error).message).not.toContain(SECRET_A.slice(2));
     }

@@ -125,7 +125,7 @@ export class ServerCookies {
 }
 
 /** Parses a --cookie-secret value: 32 hex digits (128 bits). The error never repeats the value. */
-export function parseCookieSecret(flag: string, text: string): Uint8Array {
-  if (!/^[0-9a-fA-F]{32}$/.test(text)) throw new Error(`--${flag} must be 32 hex digits (128 bits)`);
+export function parseCookieSecret(text: string): Uint8Array {
+  if (!/^[0-9a-fA-F]{32}$/.test(text)) throw new Error('a cookie secret must be 32 hex digits (128 bits)');
   return Uint8Array.from(Buffer.from(text, 'hex'));
 }

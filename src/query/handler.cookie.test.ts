@@ -6,7 +6,6 @@ import { QueryHandler } from './handler.js';
 import { ZoneSet } from './zoneset.js';
 import { Transport } from './stats.js';
 import { compileZoneText } from '../zone/load.js';
-import { ClientAddress } from '../abuse/client-address.js';
 import { CookieResult } from '../abuse/server-cookie.js';
 
 const ZONE = `$ORIGIN example.test.
@@ -30,10 +29,8 @@ function ask(h: QueryHandler, cookie: Buffer | null, from = '198.51.100.100', tr
     questions: [{ name: 'ns1.example.test', type: 'A', class: 'IN' }],
     additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options } as dnsPacket.Answer],
   });
-  const client = new ClientAddress();
-  client.set(from);
-  const len = h.handle(pkt, pkt.length, transport, client);
-  const msg = dnsPacket.decode(Buffer.from(h.writer.buf.subarray(0, len))) as any;
+  h.handle(pkt, pkt.length, transport, { address: from, port: 53000 });
+  const msg = dnsPacket.decode(h.response()) as any;
   const opt = msg.additionals.find((a: any) => a.type === 'OPT');
   const echoed = opt?.options.find((o: any) => o.code === 10)?.data as Buffer | undefined;
   return { rcode: msg.rcode as string, answers: msg.answers.length as number, cookie: echoed ?? null };

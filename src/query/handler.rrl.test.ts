@@ -1,46 +1,48 @@
-// Tests for what the handler tells RRL about the answer it wrote: response class, bucket name, and the slip reply.
+// Tests for what the UDP edge's RRL reads from the handler: the outcome's class and bucket name, and the slip reply.
 
 import { describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
-import { QueryHandler } from './handler.js';
-import { ZoneSet } from './zoneset.js';
 import { Transport } from './stats.js';
-import { compileZoneText } from '../zone/load.js';
-import { RrlClass } from '../abuse/rrl.js';
+import { ResponseClass } from './outcome.js';
+import { handlerFor } from './ask.test-util.js';
+import { hashNameBackward } from '../wire/name.js';
 
-const ZONE = `$ORIGIN example.test.
+const h = handlerFor(`$ORIGIN example.test.
 $TTL 300
 @ SOA ns1 host 7 7200 900 1209600 60
 @ NS ns1
 ns1 A 192.0.2.1
 www A 192.0.2.80
+*.wild A 192.0.2.99
 sub NS ns.sub
 ns.sub A 192.0.2.53
-`;
+`);
 
-const h = new QueryHandler({ nsid: null, identity: null, version: null });
-h.zones = new ZoneSet([compileZoneText(ZONE, 'example.test.').zone!]);
-
-function ask(name: string, type = 'A'): { cls: RrlClass; hash: number; len: number } {
+/** Asks and returns the response class and bucket hash exactly as transport/udp.ts computes them. */
+function ask(name: string, type = 'A'): { cls: ResponseClass; hash: number; len: number } {
   const pkt = dnsPacket.encode({ type: 'query', id: 9, flags: 0, questions: [{ name, type: type as 'A', class: 'IN' }] });
-  const len = h.handle(pkt, pkt.length, Transport.Udp);
-  const cls = h.rrlClass();
-  return { cls, hash: h.rrlNameHash(cls), len };
+  const len = h.handle(pkt, pkt.length, Transport.Udp, { address: '127.0.0.1', port: 5 });
+  const out = h.lastOutcome.bucket();
+  return { cls: out.responseClass, hash: hashNameBackward(out.bucketBytes, out.bucketOff, out.bucketOff + out.bucketLen), len };
 }
 
-describe('QueryHandler RRL view', () => {
+describe('QueryHandler as RRL sees it', () => {
   it('classes answers by outcome', () => {
-    expect(ask('www.example.test').cls).toBe(RrlClass.Positive);
-    expect(ask('nope.example.test').cls).toBe(RrlClass.NxDomain);
-    expect(ask('www.example.test', 'TXT').cls).toBe(RrlClass.NoData);
-    expect(ask('host.sub.example.test').cls).toBe(RrlClass.Referral);
-    expect(ask('other.test').cls).toBe(RrlClass.Error);
+    expect(ask('www.example.test').cls).toBe(ResponseClass.Positive);
+    expect(ask('nope.example.test').cls).toBe(ResponseClass.NxDomain);
+    expect(ask('www.example.test', 'TXT').cls).toBe(ResponseClass.NoData);
+    expect(ask('host.sub.example.test').cls).toBe(ResponseClass.Referral);
+    expect(ask('a.wild.example.test').cls).toBe(ResponseClass.Wildcard);
+    expect(ask('other.test').cls).toBe(ResponseClass.Error);
   });
 
-  it('buckets positive answers by qname and negative ones by the zone apex', () => {
+  it('buckets: qname for positive, apex for negative, delegation point, wildcard owner', () => {
     expect(ask('www.example.test').hash).not.toBe(ask('ns1.example.test').hash);
     expect(ask('a.example.test').hash).toBe(ask('b.c.example.test').hash);
     expect(ask('a.example.test').hash).toBe(ask('www.example.test', 'TXT').hash);
+    expect(ask('x.sub.example.test').hash).toBe(ask('y.z.sub.example.test').hash);
+    expect(ask('x.sub.example.test').hash).not.toBe(ask('a.example.test').hash);
+    expect(ask('r1.wild.example.test').hash).toBe(ask('r2.wild.example.test').hash);
     expect(ask('x.other.test').hash).toBe(ask('y.another.test').hash); // REFUSED: the root
   });
 
@@ -48,7 +50,9 @@ describe('QueryHandler RRL view', () => {
     const { len } = ask('www.example.test');
     const slipLen = h.truncateToQuestion();
     expect(slipLen).toBeLessThan(len);
-    const msg = dnsPacket.decode(Buffer.from(h.writer.buf.subarray(0, slipLen))) as any;
+    const raw = h.response();
+    expect(raw.length).toBe(slipLen);
+    const msg = dnsPacket.decode(raw) as any;
     expect(msg.flag_tc).toBe(true);
     expect(msg.id).toBe(9);
     expect(msg.questions).toEqual([{ name: 'www.example.test', type: 'A', class: 'IN' }]);

@@ -6,9 +6,8 @@ import type { QueryHandler } from '../query/handler.js';
 import { Transport } from '../query/stats.js';
 import { type ListenAddress, formatListen } from './address.js';
 import { servfailFor } from './servfail.js';
-import { copyBytes } from '../wire/bytes.js';
-import { ClientAddress } from '../abuse/client-address.js';
 import { type ResponseRateLimiter, RrlAction } from '../abuse/rrl.js';
+import { hashNameBackward } from '../wire/name.js';
 
 /** Bigger than the default so that bursts queue in the kernel instead of being dropped (bench/ shows drops at 208 KiB). */
 const RECV_BUFFER = 4 * 1024 * 1024;
@@ -21,10 +20,10 @@ function replyLookup(address: string, _family: unknown, callback: (err: Error | 
  * Applies RRL to the response the handler just wrote: returns the length to send (the answer, or a TC=1
  * slip), or 0 to drop it. Clients that proved their address with a valid server cookie are not limited.
  */
-function limit(handler: QueryHandler, rrl: ResponseRateLimiter, client: ClientAddress, len: number): number {
+function limit(handler: QueryHandler, rrl: ResponseRateLimiter, len: number): number {
   if (handler.cookieValid) return len;
-  const cls = handler.rrlClass();
-  switch (rrl.judge(client, cls, handler.rrlNameHash(cls))) {
+  const outcome = handler.lastOutcome.bucket();
+  switch (rrl.judge(handler.client, outcome.responseClass, hashNameBackward(outcome.bucketBytes, outcome.bucketOff, outcome.bucketOff + outcome.bucketLen))) {
     case RrlAction.Answer:
       return len;
     case RrlAction.Slip:
@@ -46,20 +45,18 @@ export function listenUdp(addr: ListenAddress, handler: QueryHandler, log: Logge
     // Replies go to rinfo.address, always an IP literal: skip dns.lookup's isIP regexp and nextTick per send.
     lookup: replyLookup,
   });
-  const out = handler.writer.buf;
-  const client = new ClientAddress();
   socket.on('message', (msg, rinfo) => {
     let len: number;
     let reply: Buffer;
     try {
-      client.set(rinfo.address); // parsed only if cookies or RRL look at it
-      len = handler.handle(msg, msg.length, Transport.Udp, client);
-      if (rrl !== null && len !== 0) len = limit(handler, rrl, client, len);
+      len = handler.handle(msg, msg.length, Transport.Udp, rinfo);
+      if (rrl !== null && len !== 0) len = limit(handler, rrl, len);
       if (len === 0) return;
-      // The send is asynchronous and the writer's buffer is reused by the next query, so the reply gets its own copy.
+      // The send is asynchronous and the handler's buffer is reused by the next query, so the reply gets its own copy.
       reply = Buffer.allocUnsafe(len);
-      copyBytes(reply, 0, out, 0, len);
+      handler.copyResponse(reply, 0);
     } catch (err) {
+      handler.countFailure(Transport.Udp);
       log.error({ err, from: rinfo.address }, 'query handler failed; answering SERVFAIL');
       const fail = servfailFor(msg);
       if (fail === null) return;
