@@ -84,7 +84,7 @@ export class ServerCookies {
   }
 
   /** Writes a fresh version 1 server cookie for the client cookie at src[off..] into out[outOff, outOff+16). */
-  mint(src: Uint8Array, off: number, ip: Uint8Array, ipLen: number, now: number, key: SipKey, out: Uint8Array, outOff: number): void {
+  private mint(src: Uint8Array, off: number, ip: Uint8Array, ipLen: number, now: number, key: SipKey, out: Uint8Array, outOff: number): void {
     const n = this.fillInput(src, off, 1, now >>> 0, ip, ipLen);
     sipHash24(key, this.input, 0, n, this.hash, 0);
     const inp = this.input;
@@ -98,7 +98,7 @@ export class ServerCookies {
     for (let i = 0; i < 16; i++) inp[i] = pkt[off + i];
     for (let i = 0; i < ipLen; i++) inp[16 + i] = ip[i];
     sipHash24(key, inp, 0, 16 + ipLen, this.hash, 0);
-    // Not constant-time: the hash input includes the client's own address, so timing tells a spoofer nothing it can use.
+    // Not constant-time: forging needs a spoofed source, and a spoofer never sees the replies it would have to time.
     for (let i = 0; i < 8; i++) if (this.hash[i] !== pkt[off + 16 + i]) return false;
     return true;
   }
@@ -116,11 +116,6 @@ export class ServerCookies {
     inp[15] = stamp & 0xff;
     for (let i = 0; i < ipLen; i++) inp[16 + i] = ip[i];
     return 16 + ipLen;
-  }
-
-  /** For tests and tools: mints with the current secret. */
-  mintCurrent(src: Uint8Array, off: number, ip: Uint8Array, ipLen: number, now: number, out: Uint8Array, outOff: number): void {
-    this.mint(src, off, ip, ipLen, now, this.current, out, outOff);
   }
 }
 
