@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The anycastd command line: serve, check, and the operator commands.
 
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { QueryFlags } from './query.js';
 import type { ServeFlags } from './serve-config.js';
@@ -11,7 +12,10 @@ const DEFAULT_HTTP = process.env.ANYCASTD_HTTP ?? '127.0.0.1:8053';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-const program = new Command('anycastd').description('Anycast authoritative DNS node');
+// package.json sits two levels up both in a checkout (src/cli, dist/cli) and in the package (/usr/lib/anycastd).
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('anycastd').description('Anycast authoritative DNS node').version(version, '-V, --version');
 
 program
   .command('serve')
