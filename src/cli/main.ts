@@ -75,11 +75,15 @@ const httpOption = ['--http <addr:port>', 'the service\'s --http address', DEFAU
 
 program
   .command('status')
-  .description('state, reason, zones and BIRD status of the running service')
-  .option(...httpOption)
-  .option('--json', 'print the raw /status document')
-  .action(async (o: { http: string; json?: boolean }) => {
-    process.exitCode = await (await import('./ops.js')).runStatus(o.http, o.json ?? false);
+  .description('state, reason, zones and BIRD status of the running service; with several --http, one row per node')
+  .option('--http <addr:port>', `the service's --http address (repeatable: a fleet table; default ${DEFAULT_HTTP})`, collect, [])
+  .option('--json', 'print the raw /status document (or the fleet view)')
+  .action(async (o: { http: string[]; json?: boolean }) => {
+    if (o.http.length > 1) {
+      process.exitCode = await (await import('./fleet.js')).runFleetStatus(o.http, o.json ?? false, (l) => console.log(l));
+      return;
+    }
+    process.exitCode = await (await import('./ops.js')).runStatus(o.http[0] ?? DEFAULT_HTTP, o.json ?? false);
   });
 
 program
