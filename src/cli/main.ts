@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The anycastd command line: serve, check, and the operator commands.
 
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { QueryFlags } from './query.js';
 import { addServeOptions, type GivenOptions, readServeOptions } from './serve-options.js';
@@ -11,7 +12,10 @@ const DEFAULT_HTTP = process.env.ANYCASTD_HTTP ?? '127.0.0.1:8053';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-const program = new Command('anycastd').description('Anycast authoritative DNS node');
+// package.json sits two levels up both in a checkout (src/cli, dist/cli) and in the package (/usr/lib/anycastd).
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('anycastd').description('Anycast authoritative DNS node').version(version, '-V, --version');
 
 addServeOptions(program.command('serve').description('serve the zones over UDP and TCP'))
   .action(async (cli: GivenOptions & { config?: string }) => {
@@ -32,11 +36,15 @@ const httpOption = ['--http <addr:port>', 'the service\'s --http address', DEFAU
 
 program
   .command('status')
-  .description('state, reason, zones and BIRD status of the running service')
-  .option(...httpOption)
-  .option('--json', 'print the raw /status document')
-  .action(async (o: { http: string; json?: boolean }) => {
-    process.exitCode = await (await import('./ops.js')).runStatus(o.http, o.json ?? false);
+  .description('state, reason, zones and BIRD status of the running service; with several --http, one row per node')
+  .option('--http <addr:port>', `the service's --http address (repeatable: a fleet table; default ${DEFAULT_HTTP})`, collect, [])
+  .option('--json', 'print the raw /status document (or the fleet view)')
+  .action(async (o: { http: string[]; json?: boolean }) => {
+    if (o.http.length > 1) {
+      process.exitCode = await (await import('./fleet.js')).runFleetStatus(o.http, o.json ?? false, (l) => console.log(l));
+      return;
+    }
+    process.exitCode = await (await import('./ops.js')).runStatus(o.http[0] ?? DEFAULT_HTTP, o.json ?? false);
   });
 
 program

@@ -5,6 +5,7 @@ import { type ListenAddress, parseListen } from '../transport/address.js';
 import { parsePrefix } from '../bird/prefix.js';
 import { MAX_PREPEND } from '../bird/include-file.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
+import { LOG_FORMATS } from '../log.js';
 
 /**
  * One option. Add a flag by adding one entry to SERVE_OPTIONS with one of the builders below:
@@ -63,6 +64,14 @@ export const ratio: Parser<number> = Object.assign((s: string) => {
 }, { numeric: true });
 
 export const listenAddress: Parser<ListenAddress> = parseListen;
+
+/** One word out of a fixed list, e.g. `--log-format json|pretty`. */
+export function oneOf<const T extends string>(choices: readonly T[]): Parser<T> {
+  return (s) => {
+    if (!(choices as readonly string[]).includes(s)) throw new OptionValueError(`must be one of ${choices.join(', ')}, got "${s}"`);
+    return s as T;
+  };
+}
 
 /** Canonical CIDR text; checked at start, since a bad prefix would fail every include write. */
 export const anycastPrefix: Parser<string> = (s) => parsePrefix(s).cidr;
@@ -164,6 +173,7 @@ export const SERVE_OPTIONS = {
   workers: one('--workers <n>', 'data-path worker processes', integer(1), { example: 2, default: '1' }),
   debugEndpoints: switch_('--debug-endpoints', 'expose /debug/block and /debug/load (tests only)'),
   logLevel: one('--log-level <level>', 'pino log level', text, { example: 'debug', default: process.env.LOG_LEVEL ?? 'info' }),
+  logFormat: one('--log-format <format>', 'json (one object per line, for journald) or pretty (for a terminal)', oneOf(LOG_FORMATS), { example: 'pretty', default: 'json' }),
 };
 
 export type ServeOptionKey = keyof typeof SERVE_OPTIONS;

@@ -16,7 +16,7 @@ import type { ServeOptions } from './serve-options.js';
 
 export async function runServe(options: ServeOptions): Promise<void> {
   const config = serveConfig(options);
-  const log = createLogger(options.logLevel);
+  const log = createLogger(options.logLevel, options.logFormat);
   if (cluster.isWorker) return runDataWorker(config, log.child({ worker: process.env.ANYCASTD_WORKER_ID }));
   return runPrimary(config, log);
 }
