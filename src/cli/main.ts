@@ -7,7 +7,8 @@ import type { ServeFlags } from './serve-config.js';
 
 // Each command loads its own code when it runs: `withdraw` in ExecStopPost must start fast, even on a
 // busy host (loading everything cost 95-350 ms of the 300 ms the route has to disappear in).
-const DEFAULT_HTTP = process.env.ANYCASTD_HTTP ?? '127.0.0.1:8053';
+// Not imported from control-client.ts: that would load node:net before every command.
+const DEFAULT_CONTROL_SOCKET = process.env.ANYCASTD_CONTROL_SOCKET ?? '/run/anycastd/control.sock';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -36,7 +37,9 @@ program
   .option('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', collect, [])
   .option('--bird-include <file>', 'BIRD include file to write (enables announcing)')
   .option('--bird-socket <path>', 'BIRD control socket', '/run/bird/bird.ctl')
-  .option('--http <addr:port>', 'serve /metrics, /status, /healthz (and drain/undrain) here')
+  .option('--http <addr:port>', 'serve /metrics, /status, /healthz here (read-only)')
+  .option('--http-allow <prefix>', 'only these clients may connect to --http, e.g. 10.0.0.0/8 (repeatable)', collect, [])
+  .option('--control-socket <path>', 'unix socket (0660) for drain, undrain, reload (default /run/anycastd/control.sock)')
   .option('--check-interval <ms>', 'self-check interval', '1000')
   .option('--rise <n>', 'good rounds before announcing', '2')
   .option('--fall <n>', 'failed rounds before withdrawing', '2')
@@ -50,7 +53,7 @@ program
   .option('--maintenance-file <path>', 'drain while this file exists')
   .option('--drain-ms <ms>', 'keep answering this long after withdrawing on SIGTERM', '5000')
   .option('--workers <n>', 'data-path worker processes', '1')
-  .option('--debug-endpoints', 'expose /debug/block and /debug/load (tests only)')
+  .option('--debug-endpoints', 'accept the debug-block and debug-load control commands (tests only)')
   .option('--config <file>', 'JSON file with the same keys (camelCase); flags win')
   .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
   .action(async (_flags: ServeFlags, cmd: Command) => {
@@ -67,41 +70,43 @@ program
     process.exitCode = runCheck(path, (l) => console.log(l), (l) => console.error(l));
   });
 
-const httpOption = ['--http <addr:port>', 'the service\'s --http address', DEFAULT_HTTP] as const;
+const socketOption = ['--control-socket <path>', 'the service\'s control socket', DEFAULT_CONTROL_SOCKET] as const;
 
 program
   .command('status')
   .description('state, reason, zones and BIRD status of the running service')
-  .option(...httpOption)
+  .option(...socketOption)
+  .option('--http <addr:port>', 'read a node\'s --http address instead (read-only, works remotely)')
   .option('--json', 'print the raw /status document')
-  .action(async (o: { http: string; json?: boolean }) => {
-    process.exitCode = await (await import('./ops.js')).runStatus(o.http, o.json ?? false);
+  .action(async (o: { controlSocket: string; http?: string; json?: boolean }) => {
+    const door = o.http ? { kind: 'http' as const, addr: o.http } : { kind: 'socket' as const, path: o.controlSocket };
+    process.exitCode = await (await import('./ops.js')).runStatus(door, o.json ?? false);
   });
 
 program
   .command('drain')
-  .description('withdraw the route and wait until queries stop arriving')
-  .option(...httpOption)
+  .description('withdraw the route and wait until queries stop arriving (exit 0 drained, 3 timed out)')
+  .option(...socketOption)
   .option('--timeout <s>', 'give up waiting after this long', '60')
   .option('--max-qps <n>', 'query rate that counts as drained', '1')
-  .action(async (o: { http: string; timeout: string; maxQps: string }) => {
-    process.exitCode = await (await import('./ops.js')).runDrain(o.http, Number(o.timeout) * 1000, Number(o.maxQps));
+  .action(async (o: { controlSocket: string; timeout: string; maxQps: string }) => {
+    process.exitCode = await (await import('./ops.js')).runDrain(o.controlSocket, Number(o.timeout) * 1000, Number(o.maxQps));
   });
 
 program
   .command('undrain')
   .description('announce again (after the rise count)')
-  .option(...httpOption)
-  .action(async (o: { http: string }) => {
-    process.exitCode = await (await import('./ops.js')).runUndrain(o.http);
+  .option(...socketOption)
+  .action(async (o: { controlSocket: string }) => {
+    process.exitCode = await (await import('./ops.js')).runUndrain(o.controlSocket);
   });
 
 program
   .command('reload')
   .description('recompile every zone file now')
-  .option(...httpOption)
-  .action(async (o: { http: string }) => {
-    process.exitCode = await (await import('./ops.js')).runReload(o.http);
+  .option(...socketOption)
+  .action(async (o: { controlSocket: string }) => {
+    process.exitCode = await (await import('./ops.js')).runReload(o.controlSocket);
   });
 
 program

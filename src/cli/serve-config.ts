@@ -10,6 +10,8 @@ import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
 import { parsePrefixes } from '../bird/prefix.js';
 import { MAX_PREPEND } from '../bird/include-file.js';
+import { type AllowPrefix, parseAllowPrefix } from '../control/http-allow.js';
+import { DEFAULT_CONTROL_SOCKET } from '../control/control-client.js';
 
 /** Option values as commander (or the config file) gives them: strings, booleans, lists. */
 export interface ServeFlags {
@@ -34,6 +36,8 @@ export interface ServeFlags {
   birdInclude?: string;
   birdSocket?: string;
   http?: string;
+  httpAllow?: string[];
+  controlSocket?: string;
   checkInterval?: string;
   rise?: string;
   fall?: string;
@@ -55,6 +59,10 @@ export interface ServeConfig {
   server: ServerConfig;
   control: ControlConfig;
   http: ListenAddress | null;
+  /** --http-allow: empty means every client may connect. */
+  httpAllow: AllowPrefix[];
+  /** explicit: named by flag or config; a default path we cannot create only earns a warning. */
+  controlSocket: { path: string; explicit: boolean };
   workers: number;
   drainMs: number;
   debugEndpoints: boolean;
@@ -115,12 +123,15 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
   }
   if (flags.birdInclude && anycast.length === 0) throw new Error('--bird-include needs at least one --anycast PREFIX to announce');
   const maxRssMb = optionalNumber('max-rss-mb', flags.maxRssMb);
+  if (flags.httpAllow?.length && !flags.http) throw new Error('--http-allow limits the --http listener: give --http ADDR:PORT too');
   return {
     version,
     workers: int('workers', flags.workers, 1, 1),
     drainMs: int('drain-ms', flags.drainMs, 5000, 0),
     debugEndpoints: flags.debugEndpoints ?? false,
     http: flags.http ? parseListen(flags.http) : null,
+    httpAllow: (flags.httpAllow ?? []).map(parseAllowPrefix),
+    controlSocket: { path: flags.controlSocket ?? DEFAULT_CONTROL_SOCKET, explicit: flags.controlSocket !== undefined },
     server: {
       listen,
       zones: {
