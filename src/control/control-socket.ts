@@ -76,7 +76,9 @@ function accessError(path: string, err: NodeJS.ErrnoException): ControlSocketErr
   return new ControlSocketError(`cannot create control socket ${path}: ${err.message}`, noAccess ? 'no-access' : 'other');
 }
 
-export async function startControlSocket(path: string, handler: ControlHandler, log: Logger): Promise<ControlSocket> {
+export type ControlLimits = { [K in keyof typeof CONTROL_LIMITS]: number };
+
+export async function startControlSocket(path: string, handler: ControlHandler, log: Logger, limits: ControlLimits = CONTROL_LIMITS): Promise<ControlSocket> {
   try {
     // 0755: the directory may also hold the BIRD include file, which BIRD's user must read; the socket's own mode is the gate.
     mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
@@ -86,7 +88,7 @@ export async function startControlSocket(path: string, handler: ControlHandler, 
   await clearStale(path, log);
   const counters: ControlCounters = { ok: 0, error: 0, rejected: 0 };
   const open = new Set<net.Socket>();
-  const server = net.createServer((sock) => serveConnection(sock, handler, counters, open, log));
+  const server = net.createServer((sock) => serveConnection(sock, handler, counters, open, limits, log));
   server.on('error', (err) => log.error({ err }, 'control socket error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(accessError(path, err)));
@@ -111,32 +113,33 @@ export async function startControlSocket(path: string, handler: ControlHandler, 
   };
 }
 
-function serveConnection(sock: net.Socket, handler: ControlHandler, counters: ControlCounters, open: Set<net.Socket>, log: Logger): void {
+function serveConnection(sock: net.Socket, handler: ControlHandler, counters: ControlCounters, open: Set<net.Socket>, limits: ControlLimits, log: Logger): void {
   sock.on('error', (err) => log.debug({ err }, 'control connection error'));
-  if (open.size >= CONTROL_LIMITS.maxConnections) {
+  if (open.size >= limits.maxConnections) {
     counters.rejected++;
-    sock.end(encodeReply(errorReply(`too many control connections (limit ${CONTROL_LIMITS.maxConnections})`)));
+    // Destroyed once the reply is flushed: a refused client's unread bytes must not hold the socket open.
+    sock.end(encodeReply(errorReply(`too many control connections (limit ${limits.maxConnections})`)), () => sock.destroy());
     return;
   }
   open.add(sock);
   sock.on('close', () => open.delete(sock));
   sock.setEncoding('utf8');
-  const lines = new LineSplitter(CONTROL_LIMITS.maxLineBytes);
+  const lines = new LineSplitter(limits.maxLineBytes);
   let busy = 0;
   let queue = Promise.resolve();
   const refuse = (message: string) => {
     counters.rejected++;
     log.warn({ reason: message }, 'control socket: request refused');
     sock.removeAllListeners('data');
-    sock.end(encodeReply(errorReply(message)));
+    sock.end(encodeReply(errorReply(message)), () => sock.destroy());
   };
-  sock.setTimeout(CONTROL_LIMITS.idleMs, () => {
+  sock.setTimeout(limits.idleMs, () => {
     // A long reload is the service's time, not the client's: only an idle client is cut off.
-    if (busy === 0) refuse(`idle for ${CONTROL_LIMITS.idleMs / 1000} s without a complete request`);
+    if (busy === 0) refuse(`idle for ${limits.idleMs / 1000} s without a complete request`);
   });
   sock.on('data', (chunk: string) => {
     const got = lines.push(chunk);
-    if (got === 'oversized') return refuse(`request line exceeds ${CONTROL_LIMITS.maxLineBytes} bytes`);
+    if (got === 'oversized') return refuse(`request line exceeds ${limits.maxLineBytes} bytes`);
     for (const line of got) {
       busy++;
       queue = queue.then(async () => {
