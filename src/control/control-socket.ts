@@ -63,11 +63,19 @@ async function clearStale(path: string, log: Logger): Promise<void> {
     isSocket = lstatSync(path).isSocket();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
+    throw accessError(path, err as NodeJS.ErrnoException);
   }
   if (!isSocket) throw new ControlSocketError(`${path} exists and is not a socket; refusing to replace it`, 'not-a-socket');
-  if (await answers(path)) throw new ControlSocketError(`another anycastd is running on ${path}`, 'in-use');
-  unlinkSync(path);
+  // EACCES here: someone else's socket we may neither use nor replace.
+  const live = await answers(path).catch((err: NodeJS.ErrnoException) => {
+    throw accessError(path, err);
+  });
+  if (live) throw new ControlSocketError(`another anycastd is running on ${path}`, 'in-use');
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    throw accessError(path, err as NodeJS.ErrnoException);
+  }
   log.info({ controlSocket: path }, 'replaced a stale control socket (left by a crash)');
 }
 

@@ -1,10 +1,13 @@
 // A real `anycastd serve`: HTTP refuses state changes, the control socket (0660) drains and undrains, bad clients don't hurt it.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, HOST, type RunningServer, freePort, startServer } from '../support/server.js';
+import { CLI, HOST, REPO_ROOT, type RunningServer, freePort, startServer, udpExchange } from '../support/server.js';
+import { buildQuery } from '../support/dns.js';
 import { controlCall } from '../../../src/control/control-client.js';
 
 interface Status {
@@ -150,5 +153,32 @@ describe('control access (real serve)', () => {
     expect(r.stderr).toContain(`another anycastd is running on ${socket}`);
     expect(statSync(socket).isSocket()).toBe(true);
     expect((await status()).state).toBe('up');
+  });
+});
+
+// The README's `npm ci && npm start` as a normal user: no /run/anycastd to write, so no control socket, and still serving.
+const asNobody = process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(CLI)})`]).status === 0;
+describe.skipIf(!asNobody)('an unprivileged serve with the default control socket path', () => {
+  it('warns that there is no control socket and serves anyway', async () => {
+    const zones = mkdtempSync(join(tmpdir(), 'anycastd-nobody-'));
+    chmodSync(zones, 0o755);
+    copyFileSync(join(REPO_ROOT, 'zones', 'example.test.zone'), join(zones, 'example.test.zone'));
+    const port = await freePort();
+    const child = spawn('runuser', ['-u', 'nobody', '--', process.execPath, CLI, 'serve', '--listen', `${HOST}:${port}`, '--zones', zones], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    child.stderr.on('data', (d) => (out += String(d)));
+    try {
+      const soa = buildQuery({ id: 7, name: 'example.test', type: 'SOA' });
+      let reply: Buffer | null = null;
+      for (let i = 0; i < 100 && !reply; i++) reply = await udpExchange(port, soa, 200);
+      expect(reply, out).not.toBeNull();
+      expect(out).toMatch(/no control socket: cannot create control socket \/run\/anycastd\/control\.sock: E(ACCES|PERM)/);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(zones, { recursive: true, force: true });
+    }
   });
 });
