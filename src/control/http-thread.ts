@@ -50,6 +50,7 @@ function serve(config: HttpThreadConfig, port: NonNullable<typeof parentPort>): 
   let snapshot: HttpSnapshot | null = null;
   const counters: HttpCounters = { requests: 0, deniedByAllowList: 0, droppedOverLimit: 0, refusedMethod: 0, refusedBody: 0 };
   const allowed = allowChecker(config.allow);
+  const perConnection = new WeakMap<object, number>();
   const server = http.createServer(
     {
       headersTimeout: HTTP_LIMITS.headersTimeoutMs,
@@ -60,8 +61,12 @@ function serve(config: HttpThreadConfig, port: NonNullable<typeof parentPort>): 
     },
     (req, res) => {
       counters.requests++;
+      // Node's own maxRequestsPerSocket answers 503 past the limit but keeps the connection; this closes it.
+      const served = (perConnection.get(req.socket) ?? 0) + 1;
+      perConnection.set(req.socket, served);
+      const last = served >= HTTP_LIMITS.maxRequestsPerConnection;
       const send = (code: number, body: string, headers: Record<string, string> = {}) => {
-        res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
+        res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...(last ? { connection: 'close' } : {}), ...headers });
         res.end(body);
       };
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -83,7 +88,6 @@ function serve(config: HttpThreadConfig, port: NonNullable<typeof parentPort>): 
       return send(snapshot.healthy ? 200 : 503, `${snapshot.state}\n`);
     },
   );
-  server.maxRequestsPerSocket = HTTP_LIMITS.maxRequestsPerConnection;
   // Over the cap, Node closes the new connection before it reaches JavaScript; 'drop' counts it.
   server.maxConnections = HTTP_LIMITS.maxConnections;
   server.on('drop', () => counters.droppedOverLimit++);

@@ -201,6 +201,35 @@ describe('control HTTP', () => {
     expect(service.counters.droppedOverLimit).toBeGreaterThan(0);
   });
 
+  it(`closes a slowloris client that never finishes its request head (within ${HTTP_LIMITS.headersTimeoutMs} ms + a check interval)`, async () => {
+    const { service } = await start();
+    const sock = net.connect(service.port, HOST);
+    const t0 = Date.now();
+    let n = 0;
+    const drip = setInterval(() => sock.write(`x-slow-${n++}: a\r\n`), 500);
+    sock.write('GET /status HTTP/1.1\r\nhost: x\r\n');
+    const reply = await new Promise<string>((resolve) => {
+      let got = '';
+      sock.on('data', (d) => (got += String(d)));
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => undefined);
+    }).finally(() => clearInterval(drip));
+    const ms = Date.now() - t0;
+    expect(reply).toMatch(/^HTTP\/1.1 408/);
+    expect(ms).toBeGreaterThanOrEqual(HTTP_LIMITS.headersTimeoutMs - 100);
+    expect(ms).toBeLessThan(HTTP_LIMITS.headersTimeoutMs + 2500);
+  }, 15_000);
+
+  it(`ends a keep-alive connection after ${HTTP_LIMITS.maxRequestsPerConnection} requests`, async () => {
+    const { service } = await start();
+    await service.publish();
+    const one = 'GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n';
+    const raw = await rawExchange(service.port, one.repeat(HTTP_LIMITS.maxRequestsPerConnection + 5));
+    const heads = raw.split('HTTP/1.1 ').length - 1;
+    expect(heads).toBe(HTTP_LIMITS.maxRequestsPerConnection);
+    expect(raw).toMatch(/connection: close/i);
+  });
+
   // With two workers and one hung, the probes are answered by the other one: /status and the metric
   // must still show the round's verdict, which fails on the silent worker.
   it('reports the self-check as failed when a worker is silent', async () => {
