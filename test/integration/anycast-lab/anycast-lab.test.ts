@@ -558,7 +558,7 @@ describe.skipIf(missing.length > 0)('anycast lab: router ECMP + two anycastd nod
     record('10 HTTP access', 'self-check round time under the flood', stats(rounds));
     record('10 HTTP access', 'primary event-loop lag (max per round) under the flood', stats(lagMax));
     record('10 HTTP access', 'node1 states under the flood', [...states].join(', '), 'up/announce', states.size === 1 && states.has('up/announce'));
-    record('10 HTTP access', 'router FIB changes', fib.length, '0', fib.length === 0);
+    record('10 HTTP access', 'router FIB changes', String(fib.length), '0', fib.length === 0);
     record('10 HTTP access', '/healthz after the flood', healthz instanceof Error ? healthz.message : `HTTP ${healthz.status} in ${healthzMs} ms`, '< 1000 ms');
     expect(post.status).toBe(405);
     expect(flood.connects).toBeGreaterThan(2000);
