@@ -97,7 +97,6 @@ export async function startControlSocket(path: string, handler: ControlHandler, 
   const counters: ControlCounters = { ok: 0, error: 0, rejected: 0 };
   const open = new Set<net.Socket>();
   const server = net.createServer((sock) => serveConnection(sock, handler, counters, open, limits, log));
-  server.on('error', (err) => log.error({ err }, 'control socket error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(accessError(path, err)));
     // bind(2) runs inside listen(), so the umask gives the file 0660 from its first instant, with no window at 0777.
@@ -108,6 +107,7 @@ export async function startControlSocket(path: string, handler: ControlHandler, 
       process.umask(umask);
     }
   });
+  server.on('error', (err) => log.error({ err }, 'control socket error'));
   chmodSync(path, CONTROL_SOCKET_MODE);
   return {
     path,

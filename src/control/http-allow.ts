@@ -8,14 +8,14 @@ export interface AllowPrefix {
   family: 'ipv4' | 'ipv6';
 }
 
-/** "10.0.0.0/8", "2001:db8::/32", or a bare address (one host). Throws with the offending text. */
+/** "10.0.0.0/8", "2001:db8::/32", or a bare address (one host). Throws with the offending text (the caller names the flag). */
 export function parseAllowPrefix(text: string): AllowPrefix {
   const [address, lengthText, extra] = text.trim().split('/');
   const family = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) && !address.includes('%') ? 'ipv6' : null;
-  if (!family || extra !== undefined) throw new Error(`--http-allow expects an IPv4 or IPv6 prefix such as 10.0.0.0/8 or 2001:db8::/32, got "${text}"`);
+  if (!family || extra !== undefined) throw new Error(`expects an IPv4 or IPv6 prefix such as 10.0.0.0/8 or 2001:db8::/32, got "${text}"`);
   const max = family === 'ipv4' ? 32 : 128;
   const length = lengthText === undefined ? max : Number(lengthText);
-  if (!/^\d{1,3}$/.test(lengthText ?? String(max)) || length > max) throw new Error(`--http-allow: prefix length of "${text}" must be 0..${max}`);
+  if (!/^\d{1,3}$/.test(lengthText ?? String(max)) || length > max) throw new Error(`prefix length of "${text}" must be 0..${max}`);
   return { address, length, family };
 }
 

@@ -133,9 +133,12 @@ describe('control access (real serve)', () => {
     const replies = bad.lines.map((l) => JSON.parse(l) as { ok: boolean; error: string });
     expect(replies.map((r) => r.ok)).toEqual([false, false, false]);
     expect(replies[2].error).toMatch(/--debug-endpoints/);
+    const over = await rawControl(socket, `{"v":1,"cmd":"drain","x":"${'y'.repeat(5000)}"}\n`);
+    expect(over.closed).toBe(true);
+    expect(JSON.parse(over.lines[0]).error).toMatch(/exceeds 4096 bytes/);
+    // A megabyte: cut off early (the client may see EPIPE before it reads the refusal).
     const big = await rawControl(socket, `{"v":1,"cmd":"drain","x":"${'y'.repeat(1 << 20)}"}\n`);
     expect(big.closed).toBe(true);
-    expect(JSON.parse(big.lines[0]).error).toMatch(/exceeds 4096 bytes/);
     const binary = await rawControl(socket, '\u0000\u0001\u00ff\ufffd\n', 300);
     expect(JSON.parse(binary.lines[0]).ok).toBe(false);
     expect(server.alive()).toBe(true);
@@ -173,7 +176,8 @@ describe.skipIf(!asNobody)('an unprivileged serve with the default control socke
       let reply: Buffer | null = null;
       for (let i = 0; i < 100 && !reply; i++) reply = await udpExchange(port, soa, 200);
       expect(reply, out).not.toBeNull();
-      expect(out).toMatch(/no control socket: cannot create control socket \/run\/anycastd\/control\.sock: E(ACCES|PERM)/);
+      expect(out).toMatch(/no control socket: cannot create control socket \/run\/anycastd\/control\.sock: [^"]*E(ACCES|PERM)/);
+      expect(out).not.toMatch(/"level":(50|60)/);
       expect(child.exitCode).toBeNull();
     } finally {
       child.kill('SIGTERM');
