@@ -55,6 +55,7 @@ describe('serve with 2 workers on IPv4 and IPv6', () => {
     proc = spawn(process.execPath, [
       CLI, 'serve', '--zones', dir, '--listen', `127.0.0.1:${port}`, '--listen', `[::1]:${port}`, '--workers', '2',
       '--http', `127.0.0.1:${httpPort}`, '--check-interval', '200', '--nsid', 'w',
+      '--control-socket', join(mkdtempSync(join(tmpdir(), 'anycastd-workers-run-')), 'control.sock'),
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr!.on('data', (c: Buffer) => (log += c.toString()));
     await until('two workers running and state up', async () => {
