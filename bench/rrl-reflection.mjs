@@ -24,8 +24,10 @@ function zoneDir() {
   const dir = mkdtempSync(join(tmpdir(), 'anycastd-rrl-bench-'));
   removeOnExit(dir);
   const txt = Array.from({ length: 8 }, (_, i) => `big TXT "${String.fromCharCode(97 + i).repeat(120)}"`).join('\n');
-  // A ~1 KB answer: what an attacker picks to amplify. *.w gives normal traffic many distinct names.
-  writeFileSync(join(dir, 'reflect.test.zone'), `$ORIGIN reflect.test.\n$TTL 300\n@ SOA ns hostmaster 1 7200 900 1209600 60\n@ NS ns\nns A 192.0.2.1\n${txt}\n*.w TXT "${'w'.repeat(200)}" "${'x'.repeat(200)}" "${'y'.repeat(200)}" "${'z'.repeat(200)}"\n`);
+  // A ~1 KB answer: what an attacker picks to amplify. 256 names of the same size give normal traffic distinct
+  // buckets (names, not a wildcard: RRL buckets wildcard answers by the wildcard's owner, as NSD and Knot do).
+  const normal = Array.from({ length: 256 }, (_, i) => `n${i}.w TXT "${'w'.repeat(200)}" "${'x'.repeat(200)}" "${'y'.repeat(200)}" "${'z'.repeat(200)}"`).join('\n');
+  writeFileSync(join(dir, 'reflect.test.zone'), `$ORIGIN reflect.test.\n$TTL 300\n@ SOA ns hostmaster 1 7200 900 1209600 60\n@ NS ns\nns A 192.0.2.1\n${txt}\n${normal}\n`);
   return dir;
 }
 
