@@ -41,10 +41,15 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     broadcast: (msg) => workers.broadcast(msg),
     debugCommands: config.debugEndpoints,
   }, log));
+  // Each round closes a lag window and refreshes what HTTP serves; the timer covers a round stuck on a hung worker.
+  control.onRound = () => {
+    lag.take();
+    void http?.publish();
+  };
   // Only now, with the socket ours (a second instance stops above): the include file is written
   // (withdrawn) before anything else, so BIRD always finds it.
   control.start();
-  await workers.start();
+  // HTTP before the workers: /status answers ("starting") as soon as DNS might, never after it.
   if (config.http) {
     http = await startHttp({ listen: config.http, allow: config.httpAllow }, () => {
       const state = control.snapshot().state;
@@ -56,13 +61,9 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
       };
     }, log);
     log.info({ http: formatListen(config.http), allow: config.httpAllow.length ? config.httpAllow.map((p) => `${p.address}/${p.length}`) : 'any' }, 'read-only status and metrics over HTTP');
+    setInterval(() => void http?.publish(), 1000).unref();
   }
-  // Each round closes a lag window and refreshes what HTTP serves; the timer covers a round stuck on a hung worker.
-  control.onRound = () => {
-    lag.take();
-    void http?.publish();
-  };
-  setInterval(() => void http?.publish(), 1000).unref();
+  await workers.start();
   sd.ready(control);
 
   process.on('SIGHUP', () => {
