@@ -222,7 +222,7 @@ describe('ZoneManager sees changes right after start', () => {
       // Change the file at the moment the thread is told to end, so its compile goes to a new thread.
       while (compiler.threadRunning) await new Promise((r) => setImmediate(r));
       renameOver(file, zoneText(serial));
-      await until(() => swapped[0]?.meta.serial === serial, 2000);
+      await until(() => swapped[0]?.meta.serial === serial);
       expect(manager.status()[0].lastError).toBeNull();
     }
   });
