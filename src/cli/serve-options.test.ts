@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
 import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
-import { addServeOptions, flagName, integer, oneOf, readServeOptions, SERVE_OPTIONS, type ServeOption } from './serve-options.js';
+import { addServeOptions, flagName, readServeOptions, SERVE_OPTIONS, type ServeOption } from './serve-options.js';
 
 const ENTRIES = Object.entries(SERVE_OPTIONS) as [string, ServeOption<unknown>][];
 const fromFile = (data: Record<string, unknown>) => readServeOptions({}, { path: 'test.json', data });
@@ -63,15 +63,6 @@ describe('SERVE_OPTIONS', () => {
     expect(() => readServeOptions({ rise: '' })).toThrow('--rise must be an integer >= 1, got ""');
     expect(() => readServeOptions({ listen: ['nowhere'] })).toThrow('--listen: bad listen address "nowhere"');
     expect(() => readServeOptions({ anycast: ['192.0.2.1'] })).toThrow('--anycast: invalid anycast prefix "192.0.2.1"');
-  });
-
-  it('has parsers for the shapes new flags need', () => {
-    const router = oneOf('bird', 'frr');
-    expect(router('frr')).toBe('frr');
-    expect(() => router('quagga')).toThrow('must be one of bird, frr, got "quagga"');
-    expect(integer(0, 10)('10')).toBe(10);
-    expect(() => integer(0, 10)('11')).toThrow('must be at most 10, got 11');
-    expect(() => integer(0)('1e3x')).toThrow('must be an integer >= 0, got "1e3x"');
   });
 
   it('has the defaults the data path and the zone manager have on their own', () => {

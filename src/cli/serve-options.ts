@@ -62,14 +62,6 @@ export const ratio: Parser<number> = Object.assign((s: string) => {
   return n;
 }, { numeric: true });
 
-/** One of a fixed set of words, e.g. oneOf('bird', 'frr'). */
-export function oneOf<const T extends string>(...choices: T[]): Parser<T> {
-  return (s) => {
-    if (!(choices as string[]).includes(s)) throw new OptionValueError(`must be one of ${choices.join(', ')}, got "${s}"`);
-    return s as T;
-  };
-}
-
 export const listenAddress: Parser<ListenAddress> = parseListen;
 
 /** Canonical CIDR text; checked at start, since a bad prefix would fail every include write. */
