@@ -2,8 +2,10 @@
 
 import {
   type CompiledZone, NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, N_FLAGS, N_FIRST_RRSET, N_RRSET_COUNT, N_CUT, N_WILDCARD,
-  F_DELEGATION, F_DNAME, RRSET_STRIDE, R_TYPE, R_TTL, R_COUNT, R_DATA_OFF, R_DATA_END, R_TARGETS, findNode, findRRset,
+  F_DELEGATION, F_DNAME, F_NSEC3_OWNER, RRSET_STRIDE, R_TYPE, R_TTL, R_COUNT, R_DATA_OFF, R_DATA_END, R_TARGETS, findNode, findRRset,
+  findSignatures,
 } from '../zone/compiled.js';
+import { DenialProver } from './dnssec/proofs.js';
 import { NameKey } from '../wire/name-key.js';
 import { isSubdomain, MAX_NAME_OCTETS } from '../wire/name.js';
 import type { Query } from '../wire/query.js';
@@ -39,8 +41,27 @@ export class Resolver {
   private dnssecOk = false;
   /** DNSSEC records go with answers only when the client set DO and the zone is signed (as Knot decides). */
   private dnssec = false;
+  private readonly prover = new DenialProver();
+  /** While answering from a wildcard: the closest encloser whose "*" child is used, else -1. */
+  private wildcardEnc = -1;
+  private wildcardNode = -1;
 
   resolve(q: Query, zones: ZoneSet, w: ResponseWriter): Outcome {
+    this.pendingZone = null;
+    const outcome = this.resolveChain(q, zones, w);
+    const zone = this.pendingZone as CompiledZone | null;
+    // A wildcard CNAME's proof waits until the chain's answer records are all written (sections go in order).
+    if (zone !== null && outcome !== Outcome.Referral && outcome !== Outcome.Truncated && !w.truncated) {
+      if (!this.prover.wildcardAnswer(zone, this.pendingKey, this.pendingEnc, w)) return this.truncated(w);
+    }
+    return outcome;
+  }
+
+  private readonly pendingKey = new NameKey();
+  private pendingZone: CompiledZone | null = null;
+  private pendingEnc = -1;
+
+  private resolveChain(q: Query, zones: ZoneSet, w: ResponseWriter): Outcome {
     let key = q.qname;
     let zone = zones.find(key, q.qtype === T_DS);
     if (zone === null) {
@@ -49,6 +70,7 @@ export class Resolver {
     }
     w.setAuthoritative(true);
     this.dnssecOk = q.dnssecOk;
+    this.prover.reset();
     let ownerAt = 12;
     for (let hop = 0; ; hop++) {
       this.dnssec = this.dnssecOk && zone.signed;
@@ -65,18 +87,19 @@ export class Resolver {
 
   private step(zone: CompiledZone, key: NameKey, qtype: number, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
     const nodes = zone.nodes;
-    const node = findNode(zone, key.hashes[0], key.bytes, 0, key.len);
+    this.wildcardEnc = -1;
+    const node = this.lookup(zone, key.hashes[0], key.bytes, 0, key.len);
     if (node >= 0) {
       const cut = nodes[node * NODE_STRIDE + N_CUT];
       if (cut >= 0) return this.atCut(zone, cut, key, ownerAt, w, hop);
       // The parent side of a cut answers only DS (RFC 4035 section 3.1.4.1); everything else is referred.
       if (nodes[node * NODE_STRIDE + N_FLAGS] & F_DELEGATION && qtype !== T_DS) return this.referral(zone, node, w);
-      return this.answerAt(zone, node, qtype, ownerAt, w, hop);
+      return this.answerAt(zone, node, qtype, ownerAt, w, hop, key);
     }
     // Closest encloser: the longest existing ancestor. The apex always exists, so this ends.
     let enc = -1;
     for (let i = 1; i <= key.count - zone.apexLabels; i++) {
-      enc = findNode(zone, key.hashes[i], key.bytes, key.labels[i], key.len - key.labels[i]);
+      enc = this.lookup(zone, key.hashes[i], key.bytes, key.labels[i], key.len - key.labels[i]);
       if (enc >= 0) break;
     }
     const base = enc * NODE_STRIDE;
@@ -85,9 +108,21 @@ export class Resolver {
     if (nodes[base + N_FLAGS] & F_DELEGATION) return this.referral(zone, enc, w);
     if (nodes[base + N_FLAGS] & F_DNAME) return this.dname(zone, enc, key, ownerAt, w, hop);
     const wildcard = nodes[base + N_WILDCARD];
-    if (wildcard >= 0) return this.answerAt(zone, wildcard, qtype, ownerAt, w, hop);
+    if (wildcard >= 0) {
+      this.wildcardEnc = enc;
+      this.wildcardNode = wildcard;
+      return this.answerAt(zone, wildcard, qtype, ownerAt, w, hop, key);
+    }
     w.setRcode(RCODE_NXDOMAIN);
-    return this.negative(zone, w, Outcome.NxDomain);
+    const outcome = this.negative(zone, w, Outcome.NxDomain);
+    if (outcome === Outcome.NxDomain && this.dnssec && !this.prover.nxdomain(zone, key, enc, w)) return this.truncated(w);
+    return outcome;
+  }
+
+  /** A name of the zone; NSEC3 owner names are not (RFC 5155 section 7.2.8), so they do not exist here. */
+  private lookup(zone: CompiledZone, hash: number, buf: Uint8Array, off: number, len: number): number {
+    const node = findNode(zone, hash, buf, off, len);
+    return node >= 0 && zone.nodes[node * NODE_STRIDE + N_FLAGS] & F_NSEC3_OWNER ? -1 : node;
   }
 
   private atCut(zone: CompiledZone, cut: number, key: NameKey, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
@@ -95,25 +130,53 @@ export class Resolver {
     return this.dname(zone, cut, key, ownerAt, w, hop);
   }
 
-  private answerAt(zone: CompiledZone, node: number, qtype: number, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
+  private answerAt(zone: CompiledZone, node: number, qtype: number, ownerAt: number, w: ResponseWriter, hop: number, key: NameKey): Outcome {
     if (this.seen(zone, node, hop)) return Outcome.Answer;
+    const outcome = this.answerAtNode(zone, node, qtype, ownerAt, w, hop);
+    if (!this.dnssec || outcome === Outcome.Truncated) return outcome;
+    const enc = this.wildcardEnc;
+    let fits = true;
+    if (outcome === Outcome.NoData) {
+      fits = enc >= 0 ? this.prover.wildcardNodata(zone, key, enc, this.wildcardNode, w) : this.prover.nodata(zone, node, w);
+    } else if (enc >= 0 && outcome === Outcome.Follow) {
+      if (this.pendingZone === null) {
+        this.pendingZone = zone;
+        this.pendingKey.setFrom(key.bytes, 0);
+        this.pendingEnc = enc;
+      }
+    } else if (enc >= 0) {
+      fits = this.prover.wildcardAnswer(zone, key, enc, w);
+    }
+    return fits ? outcome : this.truncated(w);
+  }
+
+  private answerAtNode(zone: CompiledZone, node: number, qtype: number, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
     if (qtype === T_ANY) return this.answerAny(zone, node, ownerAt, w);
+    if (qtype === T_RRSIG) return this.answerSignatures(zone, node, ownerAt, w);
     const rrset = findRRset(zone, node, qtype);
     if (rrset >= 0) {
       if (!this.put(zone, rrset, Section.Answer, ownerAt, -1, w)) return this.truncated(w);
-      this.signatures(zone, node, qtype, Section.Answer, ownerAt, w);
+      if (!this.signatures(zone, node, qtype, Section.Answer, ownerAt, w)) return this.truncated(w);
       this.additional(zone, rrset, w);
       return Outcome.Answer;
     }
     const cname = qtype === T_CNAME ? -1 : findRRset(zone, node, T_CNAME);
     if (cname >= 0) {
       if (!this.put(zone, cname, Section.Answer, ownerAt, -1, w)) return this.truncated(w);
-      this.signatures(zone, node, T_CNAME, Section.Answer, ownerAt, w);
+      if (!this.signatures(zone, node, T_CNAME, Section.Answer, ownerAt, w)) return this.truncated(w);
       this.nextOwnerAt = w.lastNameAt;
       this.keys[hop & 1].setFrom(zone.rdata, zone.rrsets[cname * RRSET_STRIDE + R_DATA_OFF] + 2);
       return Outcome.Follow;
     }
     return this.negative(zone, w, Outcome.NoData);
+  }
+
+  /** Type RRSIG asked for by name: one set of signatures (those over the lowest type), as Knot and RFC 8482 section 4.1 for ANY. */
+  private answerSignatures(zone: CompiledZone, node: number, ownerAt: number, w: ResponseWriter): Outcome {
+    const first = findRRset(zone, node, T_RRSIG);
+    if (first < 0) return this.negative(zone, w, Outcome.NoData);
+    if (!this.put(zone, first, Section.Answer, ownerAt, -1, w)) return this.truncated(w);
+    return Outcome.Answer;
   }
 
   /** RFC 8482 section 4.1: answer ANY with one RRset rather than everything at the name. */
@@ -137,7 +200,10 @@ export class Resolver {
     if (!this.put(zone, ns, Section.Authority, -1, cut, w)) return this.truncated(w);
     if (this.dnssec) {
       const ds = findRRset(zone, cut, T_DS);
-      if (ds >= 0 && this.put(zone, ds, Section.Authority, -1, cut, w)) this.signatures(zone, cut, T_DS, Section.Authority, -1, w, cut);
+      if (ds >= 0) {
+        if (!this.put(zone, ds, Section.Authority, -1, cut, w)) return this.truncated(w);
+        if (!this.signatures(zone, cut, T_DS, Section.Authority, -1, w, cut)) return this.truncated(w);
+      } else if (!this.prover.insecureReferral(zone, cut, w)) return this.truncated(w);
     }
     const base = ns * RRSET_STRIDE;
     const targets = zone.rrsets[base + R_TARGETS];
@@ -183,7 +249,8 @@ export class Resolver {
   /** NXDOMAIN or NODATA: the SOA in authority with TTL min(SOA TTL, MINIMUM) (RFC 2308 sections 3 and 5). */
   private negative(zone: CompiledZone, w: ResponseWriter, outcome: Outcome): Outcome {
     if (!this.put(zone, zone.soaRRset, Section.Authority, -1, zone.apex, w, zone.negativeTtl)) return this.truncated(w);
-    this.signatures(zone, zone.apex, T_SOA, Section.Authority, -1, w, zone.apex);
+    // RFC 9077 section 3: the SOA's signature gets the same lowered TTL as the SOA.
+    if (!this.signatures(zone, zone.apex, T_SOA, Section.Authority, -1, w, zone.apex, zone.negativeTtl)) return this.truncated(w);
     return outcome;
   }
 
@@ -198,7 +265,8 @@ export class Resolver {
       if (target < 0 || zone.nodes[target * NODE_STRIDE + N_CUT] >= 0 || this.earlierTarget(zone, targets, i, target)) continue;
       for (const type of GLUE_TYPES) {
         const r = findRRset(zone, target, type);
-        if (r >= 0) this.put(zone, r, Section.Additional, -1, target, w);
+        // Optional data: a signature that does not fit is left out with its record set's place kept (RFC 4035 section 3.1.1 covers answer and authority only).
+        if (r >= 0 && this.put(zone, r, Section.Additional, -1, target, w)) this.signatures(zone, target, type, Section.Additional, -1, w, target);
       }
     }
   }
@@ -209,10 +277,10 @@ export class Resolver {
   }
 
   /** With DO set, the RRSIGs that cover an RRset go with it (RFC 4035 section 3.1.1). */
-  private signatures(zone: CompiledZone, node: number, type: number, section: Section, ownerAt: number, w: ResponseWriter, ownerNode = -1): void {
-    if (!this.dnssec) return;
-    const sigs = findRRset(zone, node, T_RRSIG);
-    if (sigs >= 0) this.put(zone, sigs, section, ownerAt, ownerNode, w, -1, type);
+  private signatures(zone: CompiledZone, node: number, type: number, section: Section, ownerAt: number, w: ResponseWriter, ownerNode = -1, ttl = -1): boolean {
+    if (!this.dnssec) return true;
+    const sigs = findSignatures(zone, node, type);
+    return sigs < 0 || this.put(zone, sigs, section, ownerAt, ownerNode, w, ttl);
   }
 
   private put(zone: CompiledZone, rrset: number, section: Section, ownerAt: number, ownerNode: number, w: ResponseWriter, ttl = -1, covered = -1): boolean {
