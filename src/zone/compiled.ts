@@ -43,8 +43,9 @@ export interface ZoneMeta {
   loadedAt: number;
   /** Earliest RRSIG expiration in the zone (seconds since 1970), 0 when the zone has no signatures. */
   signatureExpiry: number;
-  /** Where that signature is, "file:line owner TYPE", for operators. */
+  /** Where that signature is ("file:line") and what it signs ("owner RRSIG(TYPE)"), for operators. */
   signatureExpiryWhere: string;
+  signatureExpiryRecord: string;
 }
 
 /** Everything the query path needs; all array buffers can be transferred to another thread. */

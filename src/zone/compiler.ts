@@ -10,6 +10,7 @@ import {
   findNode, findSignatures, Denial,
 } from './compiled.js';
 import { buildDenialIndex, canonicalOrder } from './dnssec/denial-index.js';
+import { checkDenialChain } from './dnssec/chain-checks.js';
 import { typeToText } from './rdata/types.js';
 import { checkGlue, checkNode, checkZone, type NodeView } from './checks.js';
 import { copyNameLower, hashNameBackward, isSubdomain, labelCount, nameLength, nameToString } from '../wire/name.js';
@@ -145,6 +146,9 @@ export class ZoneCompiler {
     const targetNames: number[] = []; // per target: targets index, rdata offset of the name, owner node, line, type, file index
     let kept = 0;
     let soaRRset = -1;
+    // Where each name's first record is: DNSSEC chain problems are reported at it.
+    const nodeLine = new Int32Array(nodeCount);
+    const nodeFile = new Int32Array(nodeCount);
     const view: NodeView = { node: 0, types: [], counts: [], lines: [], isApex: false, file: this.file };
     const byType: number[] = [];
 
@@ -220,6 +224,8 @@ export class ZoneCompiler {
         i = j;
       }
       view.file = this.files[this.recFile.data[byType[0]]];
+      nodeLine[n] = this.recLine.data[byType[0]];
+      nodeFile[n] = this.recFile.data[byType[0]];
       view.node = n;
       checkNode(view, this.errors, this.nameOf);
       nodes[base + N_FLAGS] = flags;
@@ -231,7 +237,7 @@ export class ZoneCompiler {
     // The per-record scratch is done with: let it go before the exact-size copies below are made.
     for (const g of [this.recNode, this.recType, this.recTtl, this.recLine, this.recOff, this.recFile, this.rdataIn]) g.release();
     const zone: CompiledZone = {
-      meta: { origin: nameToString(this.apex), serial: 0, records: kept, file: this.file, loadedAt: Date.now(), signatureExpiry: 0, signatureExpiryWhere: '' },
+      meta: { origin: nameToString(this.apex), serial: 0, records: kept, file: this.file, loadedAt: Date.now(), signatureExpiry: 0, signatureExpiryWhere: '', signatureExpiryRecord: '' },
       apex: 0,
       apexName: this.apex,
       apexLabels: labelCount(this.apex, 0),
@@ -254,9 +260,15 @@ export class ZoneCompiler {
     };
     zone.meta.signatureExpiry = this.earliestExpiry;
     zone.meta.signatureExpiryWhere = this.earliestExpiryWhere;
+    zone.meta.signatureExpiryRecord = this.earliestExpiryRecord;
     zone.signed = hasSignatureOver(zone, 0, T_SOA);
     this.resolveTargets(zone, targetNames);
-    if (zone.signed) buildDenialIndex(zone, canonicalOrder(zone, this.nodeParent.data, nodeCount));
+    if (zone.signed) {
+      const order = canonicalOrder(zone, this.nodeParent.data, nodeCount);
+      buildDenialIndex(zone, order);
+      const files = this.files.length ? this.files : [this.file];
+      checkDenialChain(zone, order, { file: (n) => files[nodeFile[n]], line: (n) => nodeLine[n] }, this.warnings);
+    }
     checkZone(zone, first, this.errors);
     if (soaRRset >= 0) {
       const base = soaRRset * RRSET_STRIDE;
@@ -279,6 +291,7 @@ export class ZoneCompiler {
 
   private earliestExpiry = 0;
   private earliestExpiryWhere = '';
+  private earliestExpiryRecord = '';
 
   /** Keeps the earliest signature expiration (RFC 4034 section 3.1.5) and where it is. */
   private noteExpiry(r: number, node: number): void {
@@ -287,7 +300,8 @@ export class ZoneCompiler {
     const expiry = ((d[off] << 24) | (d[off + 1] << 16) | (d[off + 2] << 8) | d[off + 3]) >>> 0;
     if (this.earliestExpiry !== 0 && expiry >= this.earliestExpiry) return;
     this.earliestExpiry = expiry;
-    this.earliestExpiryWhere = `${this.files[this.recFile.data[r]]}:${this.recLine.data[r]} ${this.nameOf(node)} RRSIG(${typeToText(this.covered(r))})`;
+    this.earliestExpiryWhere = `${this.files[this.recFile.data[r]]}:${this.recLine.data[r]}`;
+    this.earliestExpiryRecord = `${this.nameOf(node)} RRSIG(${typeToText(this.covered(r))})`;
   }
 
   private readonly nameOf = (node: number): string => nameToString(this.names.data, this.nodeNameOff.data[node]);
