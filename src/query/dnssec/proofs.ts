@@ -35,10 +35,33 @@ export class DenialProver {
       this.nsecCovering(this.wildcardOf(enc), 0);
     } else if (zone.denial === Denial.Nsec3) {
       this.closestEncloserProof(key, enc);
-      this.nsec3Covering(this.wildcardOf(enc), 0, this.nameLength);
+      const cover = this.wildcardCover(enc);
+      if (cover >= 0) this.emit(zone.nsec3Nodes[cover], T_NSEC3);
     }
     return this.fits;
   }
+
+  /**
+   * The NSEC3 covering "*.<enc>": a few enclosers take most NXDOMAINs, so each one's answer is cached
+   * for the zone's lifetime (the zone is immutable) and most NXDOMAINs hash only the next closer name.
+   */
+  private wildcardCover(enc: number): number {
+    const zone = this.zone!;
+    let cache = this.wildcardCache.get(zone);
+    if (cache === undefined) {
+      cache = new Int32Array(zone.nodes.length / NODE_STRIDE).fill(-1);
+      this.wildcardCache.set(zone, cache);
+    }
+    if (cache[enc] === -1) {
+      const name = this.wildcardOf(enc);
+      nsec3Hash(name, 0, this.nameLength, zone.nsec3Salt, zone.nsec3Iterations, this.hash, 0);
+      const found = findHash(zone, this.hash);
+      cache[enc] = found < 0 ? -2 : found; // -2: hashed, and the zone has no usable NSEC3
+    }
+    return cache[enc] < 0 ? -1 : cache[enc];
+  }
+
+  private readonly wildcardCache = new WeakMap<CompiledZone, Int32Array>();
 
   /** No data (RFC 4035 section 3.1.3.1, RFC 5155 sections 7.2.3 and 7.2.4) at an existing node, empty non-terminals included. */
   nodata(zone: CompiledZone, node: number, w: ResponseWriter): boolean {
