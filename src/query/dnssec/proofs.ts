@@ -1,8 +1,7 @@
 // Authenticated denial of existence for signed zones: the NSEC (RFC 4035 section 3.1.3) and NSEC3 (RFC 5155 section 7.2) proofs.
 
 import {
-  type CompiledZone, Denial, NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, NSEC3_HASH_LENGTH, RRSET_STRIDE, R_TYPE, R_TTL, R_DATA_OFF, R_DATA_END,
-  findNode, findRRset, findSignatures,
+  type CompiledZone, Denial, NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, NSEC3_HASH_LENGTH, findNode, findRRset,
 } from '../../zone/compiled.js';
 import { findHash } from '../../zone/dnssec/denial-index.js';
 import { nsec3Hash } from '../../zone/dnssec/nsec3-hash.js';
@@ -10,7 +9,7 @@ import { compareCanonical, labelOffsets } from '../../wire/canonical.js';
 import { hashNameBackward, labelCount } from '../../wire/name.js';
 import type { NameKey } from '../../wire/name-key.js';
 import { ResponseWriter, Section } from '../../wire/writer.js';
-import { C_IN, T_NSEC, T_NSEC3 } from '../../wire/constants.js';
+import { T_NSEC, T_NSEC3 } from '../../wire/constants.js';
 
 /** At most this many denial records go into one answer (NSEC3 NXDOMAIN needs three). */
 const MAX_PROOF_RECORDS = 8;
@@ -220,19 +219,6 @@ export class DenialProver {
     const w = this.w!;
     const rrset = findRRset(zone, node, type);
     if (rrset < 0) return;
-    if (!put(zone, rrset, node, w)) {
-      this.fits = false;
-      return;
-    }
-    const sigs = findSignatures(zone, node, type);
-    if (sigs >= 0 && !put(zone, sigs, node, w)) this.fits = false;
+    if (!w.putNodeRRset(zone, node, rrset, Section.Authority) || !w.putSignatures(zone, node, type, Section.Authority, -1)) this.fits = false;
   }
-}
-
-function put(zone: CompiledZone, rrset: number, node: number, w: ResponseWriter): boolean {
-  const base = rrset * RRSET_STRIDE;
-  return w.writeRRset(
-    Section.Authority, zone.rrsets[base + R_TYPE], C_IN, zone.rrsets[base + R_TTL], zone.rdata,
-    zone.rrsets[base + R_DATA_OFF], zone.rrsets[base + R_DATA_END], -1, zone.names, zone.nodes[node * NODE_STRIDE + N_NAME_OFF],
-  );
 }
