@@ -50,6 +50,22 @@ describe('ZoneManager', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('reports the earliest signature expiry and logs once when it is within a day', async () => {
+    const soon = new Date(Date.now() + 12 * 3600_000);
+    const stamp = soon.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    writeFileSync(join(dir, 'example.test.zone'), zoneText(1, `@ RRSIG SOA 13 2 300 ${stamp} 20260101000000 1 example.test. AAAA\n`));
+    const lines: string[] = [];
+    const capture = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+    manager = new ZoneManager({ ...DEFAULT_ZONE_MANAGER_OPTIONS, debounceMs: 30, rescanMs: 200, dir }, compiler, (z) => swapped.push(z), capture);
+    await manager.start();
+    const status = manager.status();
+    expect(status[0].signatureExpiry).toBe(Math.floor(soon.getTime() / 1000));
+    manager.status();
+    const warnings = lines.filter((l) => l.includes('within a day'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('example.test. RRSIG(SOA)');
+  });
+
   it('loads every zone at start, origin from $ORIGIN or file name', async () => {
     writeFileSync(join(dir, 'example.test.zone'), zoneText(1));
     writeFileSync(join(dir, 'other.test.zone'), zoneText(5, '', 'other.test.').replace('$ORIGIN other.test.\n', ''));
