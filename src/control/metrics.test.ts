@@ -116,7 +116,12 @@ function readmeMetrics(): Map<string, string[]> {
 }
 
 describe('renderMetrics', () => {
-  const text = renderMetrics(controlWith({ bird: true }), 2, 3);
+  const access = {
+    http: { requests: 40, deniedByAllowList: 7, droppedOverLimit: 1200, refusedMethod: 3, refusedBody: 1 },
+    control: { ok: 5, error: 2, rejected: 1 },
+    loop: { p99Ms: 4, maxMs: 12.5 },
+  };
+  const text = renderMetrics(controlWith({ bird: true }), 2, 3, access);
   const families = parseExposition(text);
 
   it('names every family anycastd_<subsystem>_<name>, counters in _total, gauges with a unit or as a count/state', () => {
@@ -169,6 +174,17 @@ describe('renderMetrics', () => {
     expect(value('anycastd_workers_running')).toBe(2);
     expect(value('anycastd_workers_restarts_total')).toBe(3);
     expect(value('anycastd_bird_reload_failures_total', { kind: 'refused-config' })).toBe(0);
+  });
+
+  it('counts what the doors refused: HTTP by reason, control-socket requests by result, and the primary loop lag', () => {
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      families.get(name)!.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    expect(value('anycastd_http_refused_total', { reason: 'allow_list' })).toBe(7);
+    expect(value('anycastd_http_refused_total', { reason: 'connection_limit' })).toBe(1200);
+    expect(value('anycastd_http_refused_total', { reason: 'method' })).toBe(3);
+    expect(value('anycastd_http_requests_total')).toBe(40);
+    expect(value('anycastd_control_requests_total', { result: 'error' })).toBe(2);
+    expect(value('anycastd_control_event_loop_lag_max_seconds')).toBe(0.0125);
   });
 
   it('matches the README: every family listed there, with the same labels, and nothing unlisted', () => {

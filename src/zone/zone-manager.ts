@@ -110,10 +110,13 @@ export class ZoneManager {
     this.watcher = new DirWatcher({ dir: opts.dir, rescanMs: opts.rescanMs, onChange: () => this.schedule() }, log);
   }
 
-  /** Loads every zone once, then follows the directory. */
+  /**
+   * Loads every zone once and follows the directory. The watch starts first: a file changed while
+   * the others still load (after its own load) would otherwise wait for the next rescan.
+   */
   async start(): Promise<void> {
-    await this.sync(false);
     this.watcher.start();
+    await this.sync(false);
   }
 
   stop(): void {
