@@ -53,6 +53,7 @@ export function statusDocument(control: ControlPlane, version: string, extras: S
       overload: round.overload,
     },
     zones: first?.zones ?? [],
+    abuse: first?.abuse?.settings ?? null,
     workers: reports,
     bird: control.birdStatus(),
     transitions: control.transitions.slice(-10),

@@ -9,11 +9,13 @@ import { listenTcp, type TcpLimits, type TcpListener } from '../transport/tcp.js
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import { ZoneCompileWorker } from '../zone/compile-pool.js';
 import { ZoneManager, type ZoneManagerOptions } from '../zone/zone-manager.js';
+import { ResponseRateLimiter, type RrlSettings } from '../abuse/rrl.js';
 
 export interface ServerConfig extends HandlerOptions {
   listen: ListenAddress[];
   zones: ZoneManagerOptions;
   tcp: TcpLimits;
+  rrl: RrlSettings;
 }
 
 export class DnsServer {
@@ -22,20 +24,28 @@ export class DnsServer {
   private udp: dgram.Socket[] = [];
   private tcp: TcpListener[] = [];
   readonly zones: ZoneManager;
+  /** One table for all of this process's UDP sockets; null when --rrl-rate is 0. */
+  readonly rrl: ResponseRateLimiter | null;
 
   constructor(private readonly config: ServerConfig, private readonly log: Logger) {
     this.handler = new QueryHandler(config);
+    this.rrl = config.rrl.rate > 0 ? new ResponseRateLimiter(config.rrl) : null;
     this.zones = new ZoneManager(config.zones, this.compiler, (zones) => {
       // One assignment: a query sees the old set or the new one, never a mix.
       this.handler.zones = new ZoneSet(zones);
     }, log);
   }
 
+  /** Whether cookies are on, and a rollover under way: what /status may say about the secrets. */
+  get cookieSettings(): { enabled: boolean; rollover: boolean } {
+    return { enabled: Boolean(this.config.cookies), rollover: Boolean(this.config.cookies?.previous) };
+  }
+
   async start(): Promise<void> {
     await this.zones.start();
     if (this.handler.zones.size === 0) this.log.warn({ dir: this.config.zones.dir }, 'no zone loaded; answering REFUSED until one loads');
     for (const addr of this.config.listen) {
-      this.udp.push(await listenUdp(addr, this.handler, this.log));
+      this.udp.push(await listenUdp(addr, this.handler, this.log, this.rrl));
       this.tcp.push(await listenTcp(addr, this.handler, this.config.tcp, this.log));
       this.log.info({ listen: formatListen(addr) }, 'listening on UDP and TCP');
     }
