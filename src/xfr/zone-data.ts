@@ -1,0 +1,111 @@
+// A transferred zone as a set of records: built from an AXFR, changed by IXFR diffs, written out as a zone file
+// that `anycastd check`, the zone compiler and Knot all read (RFC 3597 generic rdata for the less common types).
+
+import { nameToText } from '../zone/name-text.js';
+import { TYPE, typeToText } from '../zone/rdata/types.js';
+import { type WireRR, lowerName, soaTimers } from './message.js';
+import { type Diff, T_SOA, TransferError } from './stream.js';
+
+export interface SoaFields {
+  serial: number;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+}
+
+function keyOf(rr: WireRR): string {
+  return `${Buffer.from(lowerName(rr.name)).toString('latin1')}/${rr.type}/${Buffer.from(rr.rdata).toString('latin1')}`;
+}
+
+export class ZoneData {
+  private readonly records = new Map<string, WireRR>();
+  private soaRR: WireRR | null = null;
+
+  constructor(readonly origin: string, records: Iterable<WireRR>) {
+    for (const rr of records) this.put(rr);
+    if (!this.soaRR) throw new TransferError(`zone ${origin} has no SOA`);
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  get soa(): SoaFields {
+    return soaTimers(this.soaRR!.rdata);
+  }
+
+  private put(rr: WireRR): void {
+    if (rr.type === T_SOA) {
+      if (this.soaRR) this.records.delete(keyOf(this.soaRR));
+      this.soaRR = rr;
+    }
+    this.records.set(keyOf(rr), rr);
+  }
+
+  /**
+   * Applies IXFR diffs to a copy; the original stays as it was if any step fails (a deletion of
+   * a record we do not hold means our copy and the primary's history disagree: fall back to AXFR).
+   */
+  applied(diffs: Diff[]): ZoneData {
+    const next = new ZoneData(this.origin, this.records.values());
+    for (const diff of diffs) {
+      if (diff.from !== next.soa.serial) throw new TransferError(`IXFR diff starts at serial ${diff.from}, we hold ${next.soa.serial}`);
+      for (const rr of diff.deleted) {
+        if (rr.type === T_SOA) continue;
+        if (!next.records.delete(keyOf(rr))) throw new TransferError(`IXFR deletes ${nameToText(rr.name)} type ${rr.type}, which we do not hold`);
+      }
+      for (const rr of diff.added) next.put(rr);
+    }
+    return next;
+  }
+
+  /** The zone file text: $ORIGIN, the SOA first, then every record in a stable order. */
+  toText(header: string): string {
+    const lines = [`; ${header}`, `$ORIGIN ${this.origin}`, recordText(this.soaRR!)];
+    const rest = [...this.records.values()].filter((rr) => rr !== this.soaRR).map(recordText).sort();
+    return lines.concat(rest).join('\n') + '\n';
+  }
+}
+
+function ipv6Text(b: Uint8Array): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((b[i] << 8) | b[i + 1]).toString(16));
+  return groups.join(':');
+}
+
+function rdataText(rr: WireRR): string {
+  const d = rr.rdata;
+  switch (rr.type) {
+    case 1:
+      if (d.length === 4) return d.join('.');
+      break;
+    case 28:
+      if (d.length === 16) return ipv6Text(d);
+      break;
+    case 2:
+    case 5:
+    case 12:
+    case 39:
+      return nameToText(d);
+    case 15:
+      return `${(d[0] << 8) | d[1]} ${nameToText(d, 2)}`;
+    case T_SOA: {
+      const mname = nameToText(d);
+      let p = 0;
+      while (d[p] !== 0) p += d[p] + 1;
+      const rname = nameToText(d, p + 1);
+      const t = soaTimers(d);
+      return `${mname} ${rname} ${t.serial} ${t.refresh} ${t.retry} ${t.expire} ${t.minimum}`;
+    }
+  }
+  return d.length === 0 ? '\\# 0' : `\\# ${d.length} ${Buffer.from(d).toString('hex')}`;
+}
+
+/** Mnemonics only for the types our own parser knows (Knot knows them too); TYPEnnn otherwise (RFC 3597). */
+const KNOWN_TYPES = new Set<number>(Object.values(TYPE));
+
+function recordText(rr: WireRR): string {
+  const type = KNOWN_TYPES.has(rr.type) ? typeToText(rr.type) : `TYPE${rr.type}`;
+  return `${nameToText(rr.name)} ${rr.ttl} IN ${type} ${rdataText(rr)}`;
+}
