@@ -10,9 +10,10 @@ import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
 import { parsePrefixes } from '../bird/prefix.js';
 import { MAX_PREPEND } from '../bird/include-file.js';
+import { type SecondaryFlags, secondaryConfig } from '../xfr/secondary-config.js';
 
 /** Option values as commander (or the config file) gives them: strings, booleans, lists. */
-export interface ServeFlags {
+export interface ServeFlags extends SecondaryFlags {
   listen: string[];
   zones: string;
   nsid?: string;
@@ -115,6 +116,7 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
   }
   if (flags.birdInclude && anycast.length === 0) throw new Error('--bird-include needs at least one --anycast PREFIX to announce');
   const maxRssMb = optionalNumber('max-rss-mb', flags.maxRssMb);
+  const secondary = secondaryConfig(flags);
   return {
     version,
     workers: int('workers', flags.workers, 1, 1),
@@ -123,6 +125,7 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
     http: flags.http ? parseListen(flags.http) : null,
     server: {
       listen,
+      secondary,
       zones: {
         ...DEFAULT_ZONE_MANAGER_OPTIONS,
         dir: flags.zones,

@@ -11,6 +11,7 @@ import { startHttp } from '../control/http.js';
 import { startServiceNotifier } from '../control/sd-notify.js';
 import type { ToWorker } from '../control/ipc.js';
 import { formatListen } from '../transport/address.js';
+import { Secondaries } from '../xfr/secondaries.js';
 import { type ServeConfig, type ServeFlags, serveConfig } from './serve-config.js';
 
 export async function runServe(flags: ServeFlags): Promise<void> {
@@ -25,6 +26,16 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   const sd = startServiceNotifier(log);
   const workers = new DataWorkers(config.workers, log);
   const control = new ControlPlane(config.control, workers, log);
+  const secondaries = config.server.secondary ? new Secondaries(config.server.secondary, (u) => workers.broadcast({ kind: 'secondary', ...u }), log) : null;
+  if (secondaries) {
+    control.secondary = secondaries;
+    workers.onNotify = (origin, from) => {
+      log.info({ zone: origin, from }, 'NOTIFY accepted; refreshing');
+      secondaries.notify(origin);
+    };
+    workers.onReady = (send) => send({ kind: 'secondary', ...secondaries.update() });
+    secondaries.start();
+  }
   // The include file is written (withdrawn) before anything else, so BIRD always finds it.
   control.start();
   await workers.start();
@@ -45,6 +56,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     const drainMs = config.control.birdInclude ? config.drainMs : 0;
     log.info({ signal, drainMs }, config.control.birdInclude ? 'stopping: withdrawing the route, answering during the drain window' : 'stopping');
     await control.shutdown();
+    secondaries?.stop();
     await new Promise((r) => setTimeout(r, drainMs));
     http?.close();
     await workers.stop(2000);

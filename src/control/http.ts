@@ -7,6 +7,7 @@ import type { ControlPlane } from './control-plane.js';
 import type { DataWorkers } from './workers.js';
 import type { ToWorker } from './ipc.js';
 import { renderMetrics } from './metrics.js';
+import type { ZoneFileStatus } from '../zone/zone-manager.js';
 
 export interface HttpOptions {
   listen: ListenAddress;
@@ -46,11 +47,22 @@ export function statusDocument(control: ControlPlane, version: string): object {
       selfCheck: { ok: round.selfCheck.ok, detail: round.selfCheck.detail, probes: round.selfCheck.probes },
       overload: round.overload,
     },
-    zones: first?.zones ?? [],
+    zones: zonesWithSecondaries(first?.zones ?? [], control),
     workers: reports,
     bird: control.birdStatus(),
     transitions: control.transitions.slice(-10),
   };
+}
+
+/** Zones as the workers serve them; secondary zones carry their transfer state (and appear before they first load). */
+function zonesWithSecondaries(zones: ZoneFileStatus[], control: ControlPlane): object[] {
+  const secondary = control.secondary?.status() ?? [];
+  const served = zones.map((z) => {
+    const s = z.source === 'secondary' ? secondary.find((x) => x.origin === z.origin) : undefined;
+    return s ? { ...z, ...s, lastError: s.lastError ?? z.lastError } : z;
+  });
+  const missing = secondary.filter((s) => !zones.some((z) => z.source === 'secondary' && z.origin === s.origin));
+  return [...served, ...missing];
 }
 
 export function startHttp(opts: HttpOptions, control: ControlPlane, workers: DataWorkers, reload: () => Promise<void>, log: Logger): Promise<http.Server> {

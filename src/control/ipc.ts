@@ -20,11 +20,15 @@ export interface WorkerReport {
   heapUsedBytes: number;
   zones: ZoneFileStatus[];
   zoneLoadErrors: number;
+  /** NOTIFY messages refused (unknown zone, foreign address, bad or missing TSIG). */
+  notifyRefused?: number;
 }
 
 export type ToWorker =
   | { kind: 'report'; seq: number }
   | { kind: 'reload'; seq: number }
+  /** Secondary zones: these are expired (SERVFAIL); --xfr-dir may have new files to load. */
+  | { kind: 'secondary'; expired: string[] }
   /** Close the sockets and exit: sent by the primary after the drain window. */
   | { kind: 'stop' }
   /** --debug-endpoints only: hold the event loop for `ms` (a hung data path, for tests). */
@@ -35,7 +39,9 @@ export type ToWorker =
 export type FromWorker =
   | { kind: 'ready'; listening: string[] }
   | { kind: 'report'; seq: number; report: WorkerReport }
-  | { kind: 'reloaded'; seq: number };
+  | { kind: 'reloaded'; seq: number }
+  /** A NOTIFY for a secondary zone passed the worker's checks (primary address, TSIG): refresh it now. */
+  | { kind: 'notify'; origin: string; from: string };
 
 export function isFromWorker(msg: unknown): msg is FromWorker {
   return typeof msg === 'object' && msg !== null && typeof (msg as { kind?: unknown }).kind === 'string';

@@ -10,7 +10,7 @@ import type { Query } from '../wire/query.js';
 import { ResponseWriter, Section } from '../wire/writer.js';
 import type { ZoneSet } from './zoneset.js';
 import {
-  C_IN, RCODE_NXDOMAIN, T_A, T_AAAA, T_ANY, T_CNAME, T_DNAME, T_DS, T_NS, T_RRSIG, T_SOA,
+  C_IN, RCODE_NXDOMAIN, RCODE_SERVFAIL, T_A, T_AAAA, T_ANY, T_CNAME, T_DNAME, T_DS, T_NS, T_RRSIG, T_SOA,
 } from '../wire/constants.js';
 
 /** How one lookup step ended: the closed set of outcomes the loop below handles. */
@@ -23,6 +23,8 @@ export const enum Outcome {
   Follow,
   Truncated,
   Refused,
+  /** A secondary zone past its SOA EXPIRE (RFC 1035 section 4.3.5): no data is better than stale data. */
+  Expired,
 }
 
 /** RFC 1034 does not bound chains; like Knot, at most 5 CNAMEs go into one answer. */
@@ -47,6 +49,10 @@ export class Resolver {
       w.refuseNotAuthoritative();
       return Outcome.Refused;
     }
+    if (zones.expired !== null && zones.expired.has(zone)) {
+      w.setRcode(RCODE_SERVFAIL);
+      return Outcome.Expired;
+    }
     w.setAuthoritative(true);
     this.dnssecOk = q.dnssecOk;
     let ownerAt = 12;
@@ -58,7 +64,7 @@ export class Resolver {
       key = this.keys[hop & 1];
       zone = zones.find(key, false);
       // RFC 1034 section 4.3.2 step 3a: restart at the target only where we are authoritative for it.
-      if (zone === null) return Outcome.Answer;
+      if (zone === null || (zones.expired !== null && zones.expired.has(zone))) return Outcome.Answer;
       ownerAt = this.nextOwnerAt;
     }
   }

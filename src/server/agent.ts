@@ -32,6 +32,9 @@ export class ControlAgent {
       case 'reload':
         void this.server.reloadZones().then(() => this.send({ kind: 'reloaded', seq: msg.seq }));
         return;
+      case 'secondary':
+        void this.server.updateSecondary(msg.expired);
+        return;
       case 'stop':
         this.stop();
         void this.server.stop().then(this.exit);
@@ -67,8 +70,8 @@ export class ControlAgent {
       lag: this.lag.sample(),
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
-      zones: this.server.zones.status(),
-      zoneLoadErrors: this.server.zones.loadErrors,
+      zones: this.server.zoneStatus(),
+      zoneLoadErrors: this.server.zones.loadErrors + (this.server.xfrZones?.loadErrors ?? 0),
     };
   }
 }

@@ -1,6 +1,7 @@
 // The running DNS service: the zone manager, the query handler and its listeners.
 
 import type dgram from 'node:dgram';
+import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { QueryHandler, type HandlerOptions } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
@@ -8,12 +9,17 @@ import { listenUdp } from '../transport/udp.js';
 import { listenTcp, type TcpLimits, type TcpListener } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import { ZoneCompileWorker } from '../zone/compile-pool.js';
-import { ZoneManager, type ZoneManagerOptions } from '../zone/zone-manager.js';
+import { DEFAULT_ZONE_MANAGER_OPTIONS, ZoneManager, type ZoneFileStatus, type ZoneManagerOptions } from '../zone/zone-manager.js';
+import type { CompiledZone } from '../zone/compiled.js';
+import type { SecondaryConfig } from '../xfr/secondary-config.js';
+import { expiredAt } from '../xfr/xfr-store.js';
 
 export interface ServerConfig extends HandlerOptions {
   listen: ListenAddress[];
   zones: ZoneManagerOptions;
   tcp: TcpLimits;
+  /** Secondary zones: --xfr-dir is loaded like a second zones directory; null when there are none. */
+  secondary: SecondaryConfig | null;
 }
 
 export class DnsServer {
@@ -22,17 +28,53 @@ export class DnsServer {
   private udp: dgram.Socket[] = [];
   private tcp: TcpListener[] = [];
   readonly zones: ZoneManager;
+  /** The zones transferred by the control plane into --xfr-dir, or null. */
+  readonly xfrZones: ZoneManager | null = null;
+  /** Secondary origins past their expiry, as the control plane last said. */
+  private expired = new Set<string>();
 
   constructor(private readonly config: ServerConfig, private readonly log: Logger) {
     this.handler = new QueryHandler(config);
-    this.zones = new ZoneManager(config.zones, this.compiler, (zones) => {
-      // One assignment: a query sees the old set or the new one, never a mix.
-      this.handler.zones = new ZoneSet(zones);
-    }, log);
+    const swap = () => this.swapZones();
+    this.zones = new ZoneManager(config.zones, this.compiler, swap, log);
+    const secondary = config.secondary;
+    if (secondary) {
+      // Written only by our own control plane, atomically: no debounce needed, and a removed zone goes at once.
+      const opts = { ...DEFAULT_ZONE_MANAGER_OPTIONS, rescanMs: config.zones.rescanMs, dir: secondary.dir, debounceMs: 20, deleteGraceMs: 0 };
+      const xfr = new ZoneManager(opts, this.compiler, swap, log.child({ zonesFrom: 'xfr-dir' }));
+      this.xfrZones = xfr;
+      xfr.servedElsewhere = (origin) => this.zones.fileServing(origin);
+      this.zones.servedElsewhere = (origin) => xfr.fileServing(origin);
+      const now = Date.now();
+      for (const z of [...secondary.zones]) if (expiredAt(secondary.dir, z.origin, now)) this.expired.add(z.origin);
+    }
+  }
+
+  /** One assignment: a query sees the old set or the new one, never a mix. */
+  private swapZones(): void {
+    const secondary = this.xfrZones?.zones() ?? [];
+    const expired = new Set<CompiledZone>(secondary.filter((z) => this.expired.has(z.meta.origin)));
+    this.handler.zones = new ZoneSet([...this.zones.zones(), ...secondary], expired);
+  }
+
+  /** From the control plane: which secondary zones expired; and --xfr-dir may hold new files. */
+  updateSecondary(expired: string[]): Promise<void> {
+    this.expired = new Set(expired);
+    this.swapZones();
+    return this.xfrZones?.sync(false) ?? Promise.resolve();
+  }
+
+  zoneStatus(): ZoneFileStatus[] {
+    const secondary = (this.xfrZones?.status() ?? []).map((s) => ({ ...s, source: 'secondary' as const, expired: s.origin !== null && this.expired.has(s.origin) }));
+    return [...this.zones.status(), ...secondary];
   }
 
   async start(): Promise<void> {
     await this.zones.start();
+    if (this.xfrZones) {
+      await mkdir(this.config.secondary!.dir, { recursive: true });
+      await this.xfrZones.start();
+    }
     if (this.handler.zones.size === 0) this.log.warn({ dir: this.config.zones.dir }, 'no zone loaded; answering REFUSED until one loads');
     for (const addr of this.config.listen) {
       this.udp.push(await listenUdp(addr, this.handler, this.log));
@@ -50,12 +92,14 @@ export class DnsServer {
     return this.tcp.reduce((n, t) => n + t.connections.size, 0);
   }
 
-  reloadZones(): Promise<void> {
-    return this.zones.reload();
+  async reloadZones(): Promise<void> {
+    await this.zones.reload();
+    await this.xfrZones?.reload();
   }
 
   async stop(): Promise<void> {
     this.zones.stop();
+    this.xfrZones?.stop();
     for (const s of this.udp) s.close();
     await Promise.all(this.tcp.map((t) => t.close()));
     await this.compiler.close();

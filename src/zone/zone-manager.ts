@@ -49,6 +49,10 @@ export interface ZoneFileStatus {
   lastSuccessAt: number | null;
   /** When a deleted file's zone will be dropped, or null. */
   removeAt: number | null;
+  /** Set for zones from --xfr-dir (transferred from a primary). */
+  source?: 'secondary';
+  /** A secondary zone past its SOA EXPIRE: answered SERVFAIL. */
+  expired?: boolean;
 }
 
 interface FileStamp {
@@ -98,6 +102,8 @@ export class ZoneManager {
   reloads = 0;
   /** Last-good copies that could not be written. */
   cacheErrors = 0;
+  /** Where else an origin is already served (the other zones directory), or null: the first one loaded stays. */
+  servedElsewhere: ((origin: string) => string | null) | null = null;
 
   constructor(
     private readonly opts: ZoneManagerOptions,
@@ -153,6 +159,12 @@ export class ZoneManager {
       this.running = null;
     });
     return this.running;
+  }
+
+  /** The file serving an origin, or null. */
+  fileServing(origin: string): string | null {
+    for (const e of this.entries.values()) if (e.zone?.meta.origin === origin) return e.file;
+    return null;
   }
 
   zones(): CompiledZone[] {
@@ -238,6 +250,8 @@ export class ZoneManager {
     const old = entry.zone;
     const conflict = [...this.entries.values()].find((e) => e !== entry && e.zone?.meta.origin === zone.meta.origin);
     if (conflict) return this.fail(entry, `zone ${zone.meta.origin} is already served from ${conflict.file}; not loading it from here too`, before, result.hash);
+    const elsewhere = this.servedElsewhere?.(zone.meta.origin) ?? null;
+    if (elsewhere !== null) return this.fail(entry, `zone ${zone.meta.origin} is already served from ${elsewhere}; not loading it from here too`, before, result.hash);
     if (old && old.meta.origin === zone.meta.origin && !this.opts.allowSerialRollback && serialIsNewer(zone.meta.serial, old.meta.serial)) {
       return this.fail(entry, `serial went backwards (${old.meta.serial} -> ${zone.meta.serial}); keeping ${old.meta.serial} (RFC 1982; set allowSerialRollback to accept)`, before, result.hash);
     }
@@ -280,6 +294,7 @@ export class ZoneManager {
     }
     const zone = result.zone;
     if (zone === null || [...this.entries.values()].some((e) => e.zone?.meta.origin === zone.meta.origin)) return false;
+    if (this.servedElsewhere?.(zone.meta.origin)) return false;
     entry.zone = zone;
     entry.lastError = `${entry.lastError}; serving the last good copy (serial ${zone.meta.serial}) from ${copy}`;
     this.log.warn({ file: entry.file, copy, origin: zone.meta.origin, serial: zone.meta.serial }, 'zone file does not load; serving its last good copy');
