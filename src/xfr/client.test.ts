@@ -56,6 +56,11 @@ describe('transfer client against a scripted primary', () => {
     expect(await transfer(req(p, { type: 'ixfr', serial: 12 }))).toEqual({ kind: 'up-to-date', serial: 12 });
   });
 
+  it('a lone SOA on a connection the primary keeps open (as Knot does) is "up to date" at once', async () => {
+    const p = await start(() => [{ records: [soa(Z, 12)] }, { hang: true }]);
+    expect(await transfer(req(p, { type: 'ixfr', serial: 12 }))).toEqual({ kind: 'up-to-date', serial: 12 });
+  });
+
   it('applies diffs to a copy, and refuses a diff that deletes what we do not hold', async () => {
     const p = await start(() => axfrSteps(Z, 10, [ns(Z), ...records]));
     const r = await transfer(req(p));

@@ -65,8 +65,8 @@ export function transfer(req: TransferRequest): Promise<TransferResult> {
           if (pending.length < 2 + len) break;
           stream.add(pending.subarray(2, 2 + len));
           pending = pending.subarray(2 + len);
-          if (stream.done) {
-            if (pending.length) throw new TransferError('data after the closing SOA');
+          if (stream.complete) {
+            if (pending.length) throw new TransferError('data after the end of the transfer');
             finish(null, stream.finish());
             return;
           }

@@ -44,6 +44,7 @@ export class TransferStream {
   private diffs: Diff[] = [];
   private messages = 0;
   private count = 0;
+  private upToDate = false;
   private readonly zoneWire: Uint8Array;
 
   constructor(
@@ -56,13 +57,9 @@ export class TransferStream {
     this.zoneWire = lowerName(zone);
   }
 
-  get done(): boolean {
-    return this.phase === 'done';
-  }
-
   /** Feeds one message; throws TransferError (or a TsigError/MessageError) on anything wrong. */
   add(msg: Uint8Array): void {
-    if (this.phase === 'done') throw new TransferError('more messages after the closing SOA');
+    if (this.complete) throw new TransferError('more messages after the end of the transfer');
     let parsed: WireMessage;
     try {
       parsed = parseMessage(msg);
@@ -85,6 +82,16 @@ export class TransferStream {
     if (parsed.flags & 0x0200) throw new TransferError('response has TC set (a transfer over TCP is never truncated)');
     if (this.messages === 1 && parsed.answers.length === 0) throw new TransferError('first message has no records');
     for (const rr of parsed.answers) this.record(rr);
+    // A first message holding only an SOA no newer than ours is the whole answer (RFC 1995 section 2):
+    // the primary may keep the connection open, so do not wait for it to close.
+    if (this.messages === 1 && this.phase === 'second' && this.qtype === T_IXFR && this.currentSerial !== null && !serialIsNewer(this.currentSerial, this.newSerial)) {
+      this.upToDate = true;
+    }
+  }
+
+  /** The answer is complete: the closing SOA was seen, or a lone SOA said we are up to date. */
+  get complete(): boolean {
+    return this.phase === 'done' || this.upToDate;
   }
 
   /** The stream ended (connection closed or the closing SOA was seen). */
