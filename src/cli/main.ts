@@ -3,7 +3,7 @@
 
 import { Command } from 'commander';
 import type { QueryFlags } from './query.js';
-import type { ServeFlags } from './serve-config.js';
+import { addServeOptions, type GivenOptions, readServeOptions } from './serve-options.js';
 
 // Each command loads its own code when it runs: `withdraw` in ExecStopPost must start fast, even on a
 // busy host (loading everything cost 95-350 ms of the 300 ms the route has to disappear in).
@@ -13,54 +13,10 @@ const collect = (value: string, previous: string[] | undefined) => [...(previous
 
 const program = new Command('anycastd').description('Anycast authoritative DNS node');
 
-program
-  .command('serve')
-  .description('serve the zones over UDP and TCP')
-  .option('--listen <addr:port>', 'address to answer on (repeatable; IPv6 as [::1]:53)', collect, [])
-  .option('--zones <dir>', 'directory of zone files, one zone per file', './zones')
-  .option('--nsid <text>', 'NSID (RFC 5001) and id.server answer; default: host name')
-  .option('--identity <text>', 'answer for CHAOS id.server/hostname.bind (default: the NSID)')
-  .option('--server-version <text>', 'answer for CHAOS version.bind/version.server')
-  .option('--hide-identity', 'REFUSE id.server/hostname.bind')
-  .option('--hide-version', 'REFUSE version.bind/version.server')
-  .option('--max-udp-size <octets>', 'largest UDP response and the EDNS size advertised', '1232')
-  .option('--tcp-idle-ms <ms>', 'close TCP connections idle this long', '10000')
-  .option('--tcp-max-connections <n>', 'concurrent TCP connections', '1000')
-  .option('--tcp-max-queries <n>', 'queries answered per TCP connection before closing it', '100000')
-  .option('--zones-rescan-ms <ms>', 'rescan the zones directory this often, besides watching it', '5000')
-  .option('--zones-debounce-ms <ms>', 'wait this long after the last change before reloading', '200')
-  .option('--zone-delete-grace-ms <ms>', 'keep serving a deleted zone file\'s zone this long', '30000')
-  .option('--allow-serial-rollback', 'accept a zone whose SOA serial went backwards')
-  .option('--zones-cache <dir>', 'keep a last-good copy of each zone here; a file that does not load at start is served from it')
-  .option('--zone-origin <file=origin>', 'origin for a zone file not named after its zone (repeatable)', collect, [])
-  .option('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', collect, [])
-  .option('--bird-include <file>', 'BIRD include file to write (enables announcing)')
-  .option('--bird-socket <path>', 'BIRD control socket', '/run/bird/bird.ctl')
-  .option('--http <addr:port>', 'serve /metrics, /status, /healthz (and drain/undrain) here')
-  .option('--check-interval <ms>', 'self-check interval', '1000')
-  .option('--rise <n>', 'good rounds before announcing', '2')
-  .option('--fall <n>', 'failed rounds before withdrawing', '2')
-  .option('--hold-down <ms>', 'minimum time before re-announcing after a change', '5000')
-  .option('--max-lag-ms <ms>', 'event-loop lag p99 that counts as overload', '250')
-  .option('--max-elu <ratio>', 'event-loop utilisation that counts as overload (0..1)')
-  .option('--capacity-qps <n>', 'query rate that counts as overload')
-  .option('--max-rss-mb <n>', 'memory that counts as overload')
-  .option('--prepend <n>', 'AS-path prepends when overloaded (de-preferred)', '3')
-  .option('--med <n>', 'MED to set when overloaded')
-  .option('--maintenance-file <path>', 'drain while this file exists')
-  .option('--drain-ms <ms>', 'keep answering this long after withdrawing on SIGTERM', '5000')
-  .option('--workers <n>', 'data-path worker processes', '1')
-  .option('--secondary <origin@addr[:port][,key=name]>', 'secondary zone transferred from this primary (repeatable)', collect, [])
-  .option('--catalog <origin@addr[:port][,key=name]>', 'RFC 9432 catalog zone from this primary (repeatable)', collect, [])
-  .option('--tsig-keys <file>', 'TSIG keys in tsig-keygen format')
-  .option('--xfr-dir <dir>', 'where transferred zones are kept', './secondary')
-  .option('--keep-expired-announced', 'keep announcing while a secondary zone is expired')
-  .option('--debug-endpoints', 'expose /debug/block and /debug/load (tests only)')
-  .option('--config <file>', 'JSON file with the same keys (camelCase); flags win')
-  .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
-  .action(async (_flags: ServeFlags, cmd: Command) => {
-    const [{ runServe }, { applyConfigFile }] = await Promise.all([import('./serve.js'), import('./config-file.js')]);
-    await runServe(applyConfigFile(cmd) as unknown as ServeFlags);
+addServeOptions(program.command('serve').description('serve the zones over UDP and TCP'))
+  .action(async (cli: GivenOptions & { config?: string }) => {
+    const [{ runServe }, { readConfigFile }] = await Promise.all([import('./serve.js'), import('./config-file.js')]);
+    await runServe(readServeOptions(cli, cli.config === undefined ? undefined : readConfigFile(cli.config)));
   });
 
 program

@@ -3,15 +3,17 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
-import { packageVersion, serveConfig, type ServeFlags } from './serve-config.js';
+import { packageVersion, serveConfig } from './serve-config.js';
+import { type GivenOptions, readServeOptions } from './serve-options.js';
 
-/** What commander hands over for `anycastd serve` with no flags (the defaults in main.ts). */
-const DEFAULTS: ServeFlags = {
-  listen: [], zones: './zones', maxUdpSize: '1232', tcpIdleMs: '10000', tcpMaxConnections: '1000', tcpMaxQueries: '10000',
+/** The defaults of the serve contract (README, DESIGN.md), as a user would type them. */
+const DEFAULTS: GivenOptions = {
+  listen: ['127.0.0.1:5353'], zones: './zones', maxUdpSize: '1232', tcpIdleMs: '10000', tcpMaxConnections: '1000', tcpMaxQueries: '100000',
   zonesRescanMs: '5000', zonesDebounceMs: '200', zoneDeleteGraceMs: '30000', zoneOrigin: [], birdSocket: '/run/bird/bird.ctl',
   checkInterval: '1000', rise: '2', fall: '2', holdDown: '5000', maxLagMs: '250', prepend: '3', drainMs: '5000', workers: '1',
 };
-const flags = (over: Partial<ServeFlags> = {}): ServeFlags => ({ ...DEFAULTS, ...over });
+/** The options as if given on the command line. */
+const flags = (given: GivenOptions = {}) => readServeOptions(given);
 
 describe('serveConfig defaults', () => {
   it('matches the contract in DESIGN.md', () => {
@@ -33,9 +35,9 @@ describe('serveConfig defaults', () => {
     });
   });
 
-  it('falls back to the same defaults when commander gives nothing for the optional ones', () => {
-    const bare: ServeFlags = { ...DEFAULTS, birdSocket: undefined, checkInterval: undefined, rise: undefined, fall: undefined, holdDown: undefined, maxLagMs: undefined, prepend: undefined, drainMs: undefined, workers: undefined };
-    expect(serveConfig(bare)).toEqual(serveConfig(flags()));
+  it('gives the same configuration for no flags as for the contract defaults typed out', () => {
+    expect(serveConfig(flags())).toEqual(serveConfig(flags(DEFAULTS)));
+    expect(serveConfig(flags()).server.tcp.maxQueriesPerConnection).toBe(100_000);
   });
 });
 
@@ -67,7 +69,7 @@ describe('serveConfig values', () => {
 });
 
 describe('serveConfig validation', () => {
-  const cases: [Partial<ServeFlags>, string][] = [
+  const cases: [GivenOptions, string][] = [
     [{ workers: '0' }, '--workers must be an integer >= 1, got "0"'],
     [{ workers: '1.5' }, '--workers must be an integer >= 1, got "1.5"'],
     [{ rise: 'two' }, '--rise must be an integer >= 1, got "two"'],

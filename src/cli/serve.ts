@@ -12,11 +12,12 @@ import { startServiceNotifier } from '../control/sd-notify.js';
 import type { ToWorker } from '../control/ipc.js';
 import { formatListen } from '../transport/address.js';
 import { Secondaries } from '../xfr/secondaries.js';
-import { type ServeConfig, type ServeFlags, serveConfig } from './serve-config.js';
+import { type ServeConfig, serveConfig } from './serve-config.js';
+import type { ServeOptions } from './serve-options.js';
 
-export async function runServe(flags: ServeFlags): Promise<void> {
-  const config = serveConfig(flags);
-  const log = createLogger(flags.logLevel);
+export async function runServe(options: ServeOptions): Promise<void> {
+  const config = serveConfig(options);
+  const log = createLogger(options.logLevel);
   if (cluster.isWorker) return runDataWorker(config, log.child({ worker: process.env.ANYCASTD_WORKER_ID }));
   return runPrimary(config, log);
 }

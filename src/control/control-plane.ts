@@ -13,7 +13,7 @@ import type { ListenAddress } from '../transport/address.js';
 import { runSelfCheck, type SelfCheckOutcome, type ZoneExpectation } from './self-check.js';
 import type { DataWorkers, WorkerReply } from './workers.js';
 import type { WorkerReport } from './ipc.js';
-import { serialIsNewer } from '../zone/zone-manager.js';
+import { serialLess } from '../zone/serial.js';
 import type { Secondaries } from '../xfr/secondaries.js';
 
 export interface ControlConfig {
@@ -249,7 +249,7 @@ export function expectedZones(reports: WorkerReport[]): ZoneExpectation[] {
     const everywhere = reports.every((r) =>
       r.zones.some((o) => {
         if (o.origin !== z.origin || o.serial === null) return false;
-        if (serialIsNewer(o.serial, serial)) serial = o.serial;
+        if (serialLess(o.serial, serial)) serial = o.serial;
         return true;
       }),
     );

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DnsServer } from '../server/server.js';
 import { ControlAgent } from '../server/agent.js';
 import { serveConfig } from '../cli/serve-config.js';
+import { readServeOptions } from '../cli/serve-options.js';
 import { ControlPlane, type ControlConfig } from './control-plane.js';
 import type { DataWorkers, WorkerReply } from './workers.js';
 import { startHttp } from './http.js';
@@ -42,11 +43,11 @@ describe('control HTTP', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'anycastd-http-'));
     writeFileSync(join(dir, 'http.test.zone'), `$ORIGIN http.test.\n$TTL 60\n@ SOA ns1 host ${SERIAL} 7200 900 1209600 60\n@ NS ns1\nns1 A 192.0.2.53\n`);
-    const serve = serveConfig({
+    const serve = serveConfig(readServeOptions({
       listen: [`${HOST}:${await freePort()}`], zones: dir, nsid: 't', maxUdpSize: '1232', tcpIdleMs: '1000', tcpMaxConnections: '10',
       tcpMaxQueries: '10', zonesRescanMs: '60000', zonesDebounceMs: '1', zoneDeleteGraceMs: '1000', zoneOrigin: [],
       rise: '1', fall: '1', holdDown: '0', checkInterval: '100',
-    });
+    }));
     dns = new DnsServer(serve.server, silent);
     await dns.start();
     agent = new ControlAgent(dns, () => undefined, false, () => undefined);

@@ -29,6 +29,7 @@ function report(over: Partial<WorkerReport> = {}): WorkerReport {
   rcodes[16] = 1;
   return {
     pid: 1234, queriesUdp: 80, queriesTcp: 20, rcodes, qtypes: { 1: 50, 6: 30, 28: 10, 65280: 5, 256: 5 }, dropped: 3, truncated: 4,
+    outcomes: { positive: 80, chain: 0, nxdomain: 7, nodata: 3, referral: 2, wildcard: 4, wildcard_nodata: 1, refused: 2, error: 1 },
     tcpConnections: 2, lag: { lagP99Ms: 12, lagMaxMs: 30, elu: 0.25, windowMs: 1000, samples: 100 }, rssBytes: 50e6, heapUsedBytes: 20e6,
     zones: [
       { file: 'example.test.zone', origin: 'example.test.', serial: 2024010101, records: 12, loadedAt: 1, hash: 'h', lastError: null, lastErrorAt: null, lastSuccessAt: 1_700_000_000_000, removeAt: null },
@@ -152,6 +153,10 @@ describe('renderMetrics', () => {
     expect(value('anycastd_dns_queries_total', { transport: 'tcp' })).toBe(40);
     expect(value('anycastd_dns_responses_total', { rcode: 'NXDOMAIN' })).toBe(14);
     expect(value('anycastd_dns_responses_total', { rcode: 'BADVERS' })).toBe(2);
+    expect(value('anycastd_responses_total', { outcome: 'positive' })).toBe(160);
+    expect(value('anycastd_responses_total', { outcome: 'nxdomain' })).toBe(14);
+    expect(value('anycastd_responses_total', { outcome: 'wildcard_nodata' })).toBe(2);
+    expect(value('anycastd_responses_total', { outcome: 'chain' })).toBe(0);
     expect(value('anycastd_dns_queries_by_type_total', { qtype: 'AAAA' })).toBe(20);
     expect(value('anycastd_dns_queries_by_type_total', { qtype: 'TYPE65280' })).toBe(10);
     expect(value('anycastd_dns_queries_by_type_total', { qtype: 'other' })).toBe(10);

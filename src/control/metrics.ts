@@ -45,6 +45,10 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
     const n = sum(reports, (r) => r.rcodes[code] ?? 0);
     if (n > 0 || code === 0) m.sample('anycastd_dns_responses_total', n, { rcode: RCODE_NAMES[code] ?? (code === 16 ? 'BADVERS' : String(code)) });
   }
+  m.family('anycastd_responses_total', 'counter', 'Responses by what the answer was: positive, chain, nxdomain, nodata, referral, wildcard, wildcard_nodata, refused, error.');
+  const outcomes = new Map<string, number>();
+  for (const r of reports) for (const [o, n] of Object.entries(r.outcomes ?? {})) outcomes.set(o, (outcomes.get(o) ?? 0) + n);
+  for (const [o, n] of outcomes) m.sample('anycastd_responses_total', n, { outcome: o });
   m.family('anycastd_dns_queries_by_type_total', 'counter', 'Queries by QTYPE.');
   const qtypes = new Map<number, number>();
   for (const r of reports) for (const [t, n] of Object.entries(r.qtypes)) qtypes.set(Number(t), (qtypes.get(Number(t)) ?? 0) + n);

@@ -4,7 +4,7 @@
 import { nameToText } from '../zone/name-text.js';
 import { type WireMessage, type WireRR, lowerName, parseMessage, sameName, soaTimers } from './message.js';
 import { TsigStreamVerifier, T_TSIG, findTsig, tsigErrorName } from './tsig.js';
-import { serialIsNewer } from '../zone/zone-manager.js';
+import { serialGreater } from '../zone/serial.js';
 
 export const T_SOA = 6;
 export const T_AXFR = 252;
@@ -84,7 +84,7 @@ export class TransferStream {
     for (const rr of parsed.answers) this.record(rr);
     // A first message holding only an SOA no newer than ours is the whole answer (RFC 1995 section 2):
     // the primary may keep the connection open, so do not wait for it to close.
-    if (this.messages === 1 && this.phase === 'second' && this.qtype === T_IXFR && this.currentSerial !== null && !serialIsNewer(this.currentSerial, this.newSerial)) {
+    if (this.messages === 1 && this.phase === 'second' && this.qtype === T_IXFR && this.currentSerial !== null && !serialGreater(this.newSerial, this.currentSerial)) {
       this.upToDate = true;
     }
   }
@@ -99,7 +99,7 @@ export class TransferStream {
     if (this.tsig) this.tsig.finish();
     if (this.phase === 'second' && this.qtype === T_IXFR) {
       // A single SOA: the primary has nothing newer than what we hold (RFC 1995 section 4).
-      if (this.currentSerial !== null && serialIsNewer(this.newSerial, this.currentSerial)) {
+      if (this.currentSerial !== null && serialGreater(this.currentSerial, this.newSerial)) {
         throw new TransferError(`primary serial ${this.newSerial} is older than ours (${this.currentSerial}); keeping ours (RFC 1982)`);
       }
       if (this.currentSerial === null || this.newSerial === this.currentSerial) return { kind: 'up-to-date', serial: this.newSerial };
@@ -154,7 +154,7 @@ export class TransferStream {
           diff.deleted.push(rr);
           return;
         }
-        if (!serialIsNewer(diff.from, serial)) throw new TransferError(`IXFR diff goes from serial ${diff.from} to ${serial}, not forwards`);
+        if (!serialGreater(serial, diff.from)) throw new TransferError(`IXFR diff goes from serial ${diff.from} to ${serial}, not forwards`);
         diff.to = serial;
         diff.added.push(rr);
         this.phase = 'add';
@@ -181,7 +181,7 @@ export class TransferStream {
   /** The zone goes forwards (RFC 1982), or it is the first copy we get. */
   private checkForward(): void {
     const cur = this.currentSerial;
-    if (cur !== null && cur !== this.newSerial && !serialIsNewer(cur, this.newSerial)) {
+    if (cur !== null && cur !== this.newSerial && !serialGreater(this.newSerial, cur)) {
       throw new TransferError(`serial went backwards: primary has ${this.newSerial}, we hold ${cur}; keeping ours (RFC 1982)`);
     }
   }

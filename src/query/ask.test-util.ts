@@ -1,0 +1,47 @@
+// Test helper: a QueryHandler over zones compiled in-process, and a one-line way to ask it a question.
+
+import { expect } from 'vitest';
+import dnsPacket from 'dns-packet';
+import { QueryHandler } from './handler.js';
+import { ZoneSet } from './zoneset.js';
+import { Transport } from './stats.js';
+import { compileZoneText } from '../zone/load.js';
+
+/** A handler serving the given zone texts (each starts with its own $ORIGIN line). */
+export function handlerFor(...zoneTexts: string[]): QueryHandler {
+  const h = new QueryHandler({ nsid: 'unit1', identity: 'unit1', version: null });
+  const zones = zoneTexts.map((text) => {
+    const origin = /^\$ORIGIN\s+(\S+)/m.exec(text)![1];
+    const r = compileZoneText(text, origin);
+    expect(r.errors).toEqual([]);
+    return r.zone!;
+  });
+  h.zones = new ZoneSet(zones);
+  return h;
+}
+
+export interface AskOptions {
+  edns?: boolean;
+  udpSize?: number;
+  dnssecOk?: boolean;
+  transport?: Transport;
+}
+
+/** Sends one query; returns the decoded response (loosely typed: dns-packet's typings lack rcode) and raw bytes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function ask(h: QueryHandler, name: string, type: string, o: AskOptions = {}): { msg: any; raw: Buffer } {
+  const pkt = dnsPacket.encode({
+    type: 'query', id: 7, flags: 0,
+    questions: [{ name, type: type as 'A', class: 'IN' }],
+    additionals: o.edns === false ? [] : [{ type: 'OPT', name: '.', udpPayloadSize: o.udpSize ?? 1232, flags: o.dnssecOk ? dnsPacket.DNSSEC_OK : 0 } as dnsPacket.Answer],
+  });
+  const len = h.handle(pkt, pkt.length, o.transport ?? Transport.Udp);
+  expect(len).toBeGreaterThan(0);
+  const raw = h.response();
+  return { raw, msg: dnsPacket.decode(raw) };
+}
+
+/** "owner TYPE" per record, owners lower-cased, OPT left out. */
+export function rrs(section: dnsPacket.Answer[] | undefined): string[] {
+  return (section ?? []).filter((r) => r.type !== 'OPT').map((r) => `${r.name.toLowerCase()} ${r.type}`);
+}
