@@ -70,10 +70,11 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
 
 async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
   const server = new DnsServer(config.server, log);
-  await server.start();
   const send = (msg: object) => {
     if (process.connected) process.send!(msg);
   };
+  server.onNotify = (origin, from) => send({ kind: 'notify', origin, from });
+  await server.start();
   const agent = new ControlAgent(server, send, config.debugEndpoints, () => process.exit(0));
   agent.start();
   process.on('message', (msg: ToWorker) => agent.handle(msg));

@@ -34,7 +34,8 @@ export class QueryHandler {
   private readonly ctx = new QueryContext();
   private readonly internet = new InternetRole();
   private readonly chaos: ChaosResponder;
-  private readonly notify = new NotifyRole();
+  /** Public so that a server with secondary zones can give it its policy (who may NOTIFY, with which key). */
+  readonly notify = new NotifyRole();
   private readonly transfer = new TransferRole();
   private readonly maxUdp: number;
   /** Length of the last response, 0 for none. */
@@ -87,6 +88,7 @@ export class QueryHandler {
         this.chaos.answer(q, w, out, ctx);
         break;
       case Role.Notify:
+        this.notify.packet = pkt.subarray(0, len);
         this.notify.answer(q, w, out, ctx);
         break;
       case Role.Transfer:
@@ -109,7 +111,9 @@ export class QueryHandler {
         break;
     }
     const rcode = w.rcodeValue;
-    const length = w.finish(q);
+    let length = w.finish(q);
+    // A signed NOTIFY gets a signed answer: the TSIG goes after everything else, OPT included (RFC 8945 section 5.3).
+    if (role === Role.Notify) length = this.notify.finish(w.buf, length);
     this.stats.count(transport, q.qtype, rcode, w.truncated, out.kind);
     this.responseLength = length;
     return length;

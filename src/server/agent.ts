@@ -78,6 +78,7 @@ export class ControlAgent {
       heapUsedBytes: mem.heapUsed,
       zones: this.server.zoneStatus(),
       zoneLoadErrors: this.server.zones.loadErrors + (this.server.xfrZones?.loadErrors ?? 0),
+      notifyRefused: this.server.handler.notify.refusedCount,
     };
   }
 }

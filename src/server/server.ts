@@ -32,6 +32,8 @@ export class DnsServer {
   readonly xfrZones: ZoneManager | null = null;
   /** Secondary origins past their expiry, as the control plane last said. */
   private expired = new Set<string>();
+  /** Where an accepted NOTIFY goes (the control plane, over IPC). */
+  onNotify: ((origin: string, from: string) => void) | null = null;
 
   constructor(private readonly config: ServerConfig, private readonly log: Logger) {
     this.handler = new QueryHandler(config);
@@ -47,6 +49,11 @@ export class DnsServer {
       this.zones.servedElsewhere = (origin) => xfr.fileServing(origin);
       const now = Date.now();
       for (const z of [...secondary.zones]) if (expiredAt(secondary.dir, z.origin, now)) this.expired.add(z.origin);
+      this.handler.notify.policy = {
+        config: secondary,
+        accepted: (origin, from) => this.onNotify?.(origin, from),
+        refused: (origin, from, why) => log.warn({ zone: origin, from, why, refusedTotal: this.handler.notify.refusedCount }, 'NOTIFY refused'),
+      };
     }
   }
 

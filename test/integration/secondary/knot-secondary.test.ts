@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
-import { CLI, freePort, startServer, udpExchange, type RunningServer } from '../support/server.js';
+import { CLI, freePort, startServer, type RunningServer } from '../support/server.js';
 import { KnotPrimary, knotMissing } from './knot-primary.js';
 import { formatTsigKey } from '../../../src/xfr/tsig-keys.js';
+import { ask, txt, until } from './helpers.js';
 
 const required = process.env.REQUIRE_E2E === '1';
 const Z = 'sec.test.';
@@ -17,30 +18,6 @@ const Z = 'sec.test.';
 const zoneText = (serial: number, t = { refresh: 3600, retry: 1, expire: 600 }) =>
   `$ORIGIN ${Z}\n$TTL 300\n@ SOA ns1 admin ${serial} ${t.refresh} ${t.retry} ${t.expire} 300\n@ NS ns1\nns1 A 192.0.2.1\nwww TXT "serial ${serial}"\n` +
   Array.from({ length: serial }, (_, i) => `h${i} A 10.0.0.${i % 250}\n`).join('');
-
-async function ask(port: number, name: string, type = 'TXT'): Promise<dnsPacket.Packet & { rcode?: string }> {
-  const q = dnsPacket.encode({ type: 'query', id: 77, questions: [{ name, type: type as 'TXT' }] });
-  const r = await udpExchange(port, q, 1000);
-  if (!r) throw new Error('no answer');
-  return dnsPacket.decode(r) as dnsPacket.Packet & { rcode?: string };
-}
-const txt = (p: dnsPacket.Packet) => p.answers?.map((a) => String((a.data as Buffer[])[0])).join(',');
-
-async function until<T>(what: string, f: () => Promise<T | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(knotMissing !== null && !required)('secondary of a Knot hidden primary', () => {
   let knot: KnotPrimary;
