@@ -18,7 +18,7 @@ export interface TransferRequest {
   zone: string;
   primary: Primary;
   key: TsigKey | null;
-  /** The serial we hold: IXFR from it; null asks for AXFR. */
+  /** The serial we hold (IXFR asks from it; an AXFR must not go below it); null for none. */
   serial: number | null;
   type: 'axfr' | 'ixfr';
   /** No progress for this long (connect, or between messages) fails the transfer. */

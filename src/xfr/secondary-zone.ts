@@ -150,7 +150,7 @@ export class SecondaryZone {
     try {
       const result = await transfer({
         zone: this.origin, primary: { host: this.opts.source.host, port: this.opts.source.port }, key: this.opts.key,
-        serial: type === 'ixfr' ? this.serial : null, type,
+        serial: this.serial, type,
         idleTimeoutMs: this.opts.idleTimeoutMs ?? 10_000, totalTimeoutMs: this.opts.totalTimeoutMs ?? 300_000,
       });
       this.counts[type].ok++;
