@@ -30,6 +30,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   const secondaries = config.server.secondary ? new Secondaries(config.server.secondary, (u) => workers.broadcast({ kind: 'secondary', ...u }), log) : null;
   if (secondaries) {
     control.secondary = secondaries;
+    secondaries.servedFromFile = (origin) => control.servedFromFiles(origin);
     workers.onNotify = (origin, from) => {
       log.info({ zone: origin, from }, 'NOTIFY accepted; refreshing');
       secondaries.notify(origin);

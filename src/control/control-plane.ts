@@ -68,6 +68,12 @@ export class ControlPlane {
   secondary: Secondaries | null = null;
   private announcedOnce = false;
 
+  /** Served from a file in --zones, as the workers last reported. */
+  servedFromFiles(origin: string): boolean {
+    for (const r of this.lastReports.values()) if (r.zones.some((z) => z.source === undefined && z.origin === origin && z.serial !== null)) return true;
+    return false;
+  }
+
   constructor(private readonly config: ControlConfig, private readonly workers: DataWorkers, private readonly log: Logger) {
     this.machine = new HealthStateMachine({ rise: config.rise, fall: config.fall, holdDownMs: config.holdDownMs, now: performance.now() });
     this.announcer = config.birdInclude

@@ -48,6 +48,7 @@ export function statusDocument(control: ControlPlane, version: string): object {
       overload: round.overload,
     },
     zones: zonesWithSecondaries(first?.zones ?? [], control),
+    ...(control.secondary && control.secondary.catalogs.size ? { catalogs: control.secondary.catalogStatus() } : {}),
     workers: reports,
     bird: control.birdStatus(),
     transitions: control.transitions.slice(-10),

@@ -2,6 +2,7 @@
 
 import type { LagWindow } from '../health/lag-monitor.js';
 import type { ZoneFileStatus } from '../zone/zone-manager.js';
+import type { SecondarySource } from '../xfr/secondary-config.js';
 
 /** What a data-path worker tells the control plane each round: counters, load and zones. Never packet internals. */
 export interface WorkerReport {
@@ -30,7 +31,7 @@ export type ToWorker =
   | { kind: 'report'; seq: number }
   | { kind: 'reload'; seq: number }
   /** Secondary zones: these are expired (SERVFAIL); --xfr-dir may have new files to load. */
-  | { kind: 'secondary'; expired: string[] }
+  | { kind: 'secondary'; expired: string[]; members: SecondarySource[] }
   /** Close the sockets and exit: sent by the primary after the drain window. */
   | { kind: 'stop' }
   /** --debug-endpoints only: hold the event loop for `ms` (a hung data path, for tests). */

@@ -11,7 +11,7 @@ import { type ListenAddress, formatListen } from '../transport/address.js';
 import { ZoneCompileWorker } from '../zone/compile-pool.js';
 import { DEFAULT_ZONE_MANAGER_OPTIONS, ZoneManager, type ZoneFileStatus, type ZoneManagerOptions } from '../zone/zone-manager.js';
 import type { CompiledZone } from '../zone/compiled.js';
-import type { SecondaryConfig } from '../xfr/secondary-config.js';
+import type { SecondaryConfig, SecondarySource } from '../xfr/secondary-config.js';
 import { expiredAt } from '../xfr/xfr-store.js';
 
 export interface ServerConfig extends HandlerOptions {
@@ -51,6 +51,7 @@ export class DnsServer {
       for (const z of [...secondary.zones]) if (expiredAt(secondary.dir, z.origin, now)) this.expired.add(z.origin);
       this.handler.notify.policy = {
         config: secondary,
+        members: [],
         accepted: (origin, from) => this.onNotify?.(origin, from),
         refused: (origin, from, why) => log.warn({ zone: origin, from, why, refusedTotal: this.handler.notify.refusedCount }, 'NOTIFY refused'),
       };
@@ -65,8 +66,9 @@ export class DnsServer {
   }
 
   /** From the control plane: which secondary zones expired; and --xfr-dir may hold new files. */
-  updateSecondary(expired: string[]): Promise<void> {
+  updateSecondary(expired: string[], members: SecondarySource[]): Promise<void> {
     this.expired = new Set(expired);
+    if (this.handler.notify.policy) this.handler.notify.policy.members = members;
     this.swapZones();
     return this.xfrZones?.sync(false) ?? Promise.resolve();
   }

@@ -55,6 +55,9 @@ export interface SecondaryZoneOptions {
 export class SecondaryZone {
   readonly origin: string;
   readonly primary: string;
+  readonly source: SecondarySource;
+  /** The catalog that brought this zone, or null for --secondary. */
+  readonly catalog: string | null;
   data: ZoneData | null = null;
   serial: number | null = null;
   lastRefreshAt: number | null = null;
@@ -71,6 +74,8 @@ export class SecondaryZone {
 
   constructor(private readonly opts: SecondaryZoneOptions) {
     this.origin = opts.source.origin;
+    this.source = opts.source;
+    this.catalog = opts.catalog ?? null;
     const { host, port } = opts.source;
     this.primary = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   }

@@ -27,6 +27,10 @@ export class ZoneData {
     if (!this.soaRR) throw new TransferError(`zone ${origin} has no SOA`);
   }
 
+  all(): IterableIterator<WireRR> {
+    return this.records.values();
+  }
+
   get size(): number {
     return this.records.size;
   }

@@ -316,11 +316,12 @@ export class ZoneManager {
         this.entries.delete(entry.file);
         continue;
       }
-      if (entry.removeAt === null) {
+      if (entry.removeAt === null && this.opts.deleteGraceMs > 0) {
         entry.removeAt = now + this.opts.deleteGraceMs;
         this.log.warn({ file: entry.file, origin: entry.zone.meta.origin, graceMs: this.opts.deleteGraceMs }, 'zone file deleted; the zone is removed after the grace period unless the file returns');
         setTimeout(() => this.schedule(), this.opts.deleteGraceMs + 10).unref();
-      } else if (now >= entry.removeAt) {
+      } else if (entry.removeAt === null || now >= entry.removeAt) {
+        // No grace (--xfr-dir: a zone removed from its catalog stops being served at once, RFC 9432 section 5.3).
         this.log.warn({ file: entry.file, origin: entry.zone.meta.origin }, 'zone removed: its file stayed deleted past the grace period');
         this.entries.delete(entry.file);
         changed = true;

@@ -9,13 +9,15 @@ import { C_IN, RCODE_FORMERR, RCODE_NOTAUTH, RCODE_REFUSED, T_SOA } from '../../
 import { OutcomeKind, type QueryOutcome } from '../outcome.js';
 import type { QueryContext, QueryRole } from './role.js';
 import { nameToText } from '../../zone/name-text.js';
-import type { SecondaryConfig } from '../../xfr/secondary-config.js';
+import type { SecondaryConfig, SecondarySource } from '../../xfr/secondary-config.js';
 import type { TsigKey } from '../../xfr/tsig-keys.js';
 import { parseMessage } from '../../xfr/message.js';
 import { TSIG_BADKEY, TSIG_BADSIG, TSIG_BADTIME, TsigError, findTsig, signMessage, verifyMessage } from '../../xfr/tsig.js';
 
 export interface NotifyPolicy {
   config: SecondaryConfig;
+  /** Zones added by catalogs (the control plane says which). */
+  members: SecondarySource[];
   /** Called for each accepted NOTIFY; the control plane coalesces refreshes. */
   accepted(origin: string, from: string): void;
   /** Refused NOTIFYs are logged through this, at most once a second. */
@@ -54,7 +56,7 @@ export class NotifyRole implements QueryRole {
       return;
     }
     const origin = nameToText(q.qname.bytes);
-    const zone = policy.config.zones.find((z) => z.origin === origin) ?? policy.config.catalogs.find((z) => z.origin === origin) ?? null;
+    const zone = policy.config.zones.find((z) => z.origin === origin) ?? policy.config.catalogs.find((z) => z.origin === origin) ?? policy.members.find((z) => z.origin === origin) ?? null;
     if (zone === null) {
       this.refuse(w, RCODE_NOTAUTH, origin, ctx.address, 'not a secondary zone here');
       return;
