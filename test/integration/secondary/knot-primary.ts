@@ -32,6 +32,7 @@ export class KnotPrimary {
 
   constructor(private readonly opts: KnotPrimaryOptions) {}
 
+
   /** The key in tsig-keygen format, written for anycastd's --tsig-keys. */
   keyFile(): string {
     const file = join(this.dir, 'tsig.key');
@@ -85,6 +86,15 @@ export class KnotPrimary {
       if (Date.now() > deadline) throw new Error(`knotd did not load its zones:\n${this.log}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** New zone set and catalog membership: rewrites the config and `knotc reload` (the generated catalog follows). */
+  reconfigure(zones: Record<string, string>, members: string[]): void {
+    this.opts.zones = zones;
+    this.opts.members = members;
+    for (const [zone, text] of Object.entries(zones)) this.setZone(zone, text);
+    writeFileSync(join(this.dir, 'knot.conf'), this.config());
+    this.knotc('reload');
   }
 
   knotc(...args: string[]): string {
