@@ -31,7 +31,7 @@ export type ToWorker =
   | { kind: 'report'; seq: number }
   | { kind: 'reload'; seq: number }
   /** Secondary zones: these are expired (SERVFAIL); --xfr-dir may have new files to load. */
-  | { kind: 'secondary'; expired: string[]; members: SecondarySource[] }
+  | { kind: 'secondary'; expired: string[]; members: SecondarySource[]; expiresAt: Record<string, number> }
   /** Close the sockets and exit: sent by the primary after the drain window. */
   | { kind: 'stop' }
   /** --debug-endpoints only: hold the event loop for `ms` (a hung data path, for tests). */

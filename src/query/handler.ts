@@ -83,6 +83,8 @@ export class QueryHandler {
     switch (role) {
       case Role.Internet:
         this.internet.answer(q, w, out, ctx);
+        // RFC 7314: how long our copy of a secondary zone has left, for those who ask.
+        if (q.expire && ctx.zones.expiresAt !== null && out.zone !== null) this.expireOption(ctx.zones.expiresAt.get(out.zone));
         break;
       case Role.Chaos:
         this.chaos.answer(q, w, out, ctx);
@@ -117,6 +119,10 @@ export class QueryHandler {
     this.stats.count(transport, q.qtype, rcode, w.truncated, out.kind);
     this.responseLength = length;
     return length;
+  }
+
+  private expireOption(at: number | undefined): void {
+    if (at !== undefined) this.writer.expireSeconds = Math.max(0, Math.floor((at - Date.now()) / 1000));
   }
 
   /** Copies the last response into target at `at` (room for its length must be there). */

@@ -34,7 +34,7 @@ export class ControlAgent {
         void this.server.reloadZones().then(() => this.send({ kind: 'reloaded', seq: msg.seq }));
         return;
       case 'secondary':
-        void this.server.updateSecondary(msg.expired, msg.members);
+        void this.server.updateSecondary(msg.expired, msg.members, msg.expiresAt);
         return;
       case 'stop':
         this.stop();

@@ -32,6 +32,7 @@ export class DnsServer {
   readonly xfrZones: ZoneManager | null = null;
   /** Secondary origins past their expiry, as the control plane last said. */
   private expired = new Set<string>();
+  private expiresAt = new Map<string, number>();
   /** Where an accepted NOTIFY goes (the control plane, over IPC). */
   onNotify: ((origin: string, from: string) => void) | null = null;
 
@@ -62,12 +63,18 @@ export class DnsServer {
   private swapZones(): void {
     const secondary = this.xfrZones?.zones() ?? [];
     const expired = new Set<CompiledZone>(secondary.filter((z) => this.expired.has(z.meta.origin)));
-    this.handler.zones = new ZoneSet([...this.zones.zones(), ...secondary], expired);
+    const expiry = new Map<CompiledZone, number>();
+    for (const z of secondary) {
+      const at = this.expiresAt.get(z.meta.origin);
+      if (at !== undefined) expiry.set(z, at);
+    }
+    this.handler.zones = new ZoneSet([...this.zones.zones(), ...secondary], expired, expiry);
   }
 
   /** From the control plane: which secondary zones expired; and --xfr-dir may hold new files. */
-  updateSecondary(expired: string[], members: SecondarySource[]): Promise<void> {
+  updateSecondary(expired: string[], members: SecondarySource[], expiresAt: Record<string, number>): Promise<void> {
     this.expired = new Set(expired);
+    this.expiresAt = new Map(Object.entries(expiresAt));
     if (this.handler.notify.policy) this.handler.notify.policy.members = members;
     this.swapZones();
     return this.xfrZones?.sync(false) ?? Promise.resolve();

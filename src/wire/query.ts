@@ -2,7 +2,7 @@
 
 import { NameKey } from './name-key.js';
 import { MAX_NAME_OCTETS, lowerOctet } from './name.js';
-import { EDNS_NSID, T_OPT } from './constants.js';
+import { EDNS_EXPIRE, EDNS_NSID, T_OPT } from './constants.js';
 
 export const enum ParseOutcome {
   Ok,
@@ -27,6 +27,8 @@ export class Query {
   udpSize = 0;
   dnssecOk = false;
   nsid = false;
+  /** The client sent an EDNS EXPIRE option (RFC 7314). */
+  expire = false;
 }
 
 /** Reads a possibly compressed name starting at off, returning the offset after it, or -1 if malformed. */
@@ -86,6 +88,7 @@ export function parseQuery(pkt: Uint8Array, len: number, q: Query): ParseOutcome
   q.udpSize = 0;
   q.dnssecOk = false;
   q.nsid = false;
+  q.expire = false;
   q.qtype = 0;
   if (q.qdcount > 1) return ParseOutcome.FormErr;
   let off = 12;
@@ -142,6 +145,7 @@ function readOpt(pkt: Uint8Array, off: number, rdata: number, rdlen: number, q: 
     p += 4 + olen;
     if (p > end) return false;
     if (code === EDNS_NSID) q.nsid = true;
+    else if (code === EDNS_EXPIRE) q.expire = true;
   }
   return true;
 }

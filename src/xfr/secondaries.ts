@@ -15,6 +15,8 @@ export interface SecondaryUpdate {
   expired: string[];
   /** Zones added by catalogs, with their primary and key: their NOTIFYs are accepted too. */
   members: SecondarySource[];
+  /** Origin -> when it expires (epoch ms), for the EDNS EXPIRE option (RFC 7314). */
+  expiresAt: Record<string, number>;
 }
 
 export interface CatalogStatus {
@@ -126,7 +128,9 @@ export class Secondaries {
 
   update(): SecondaryUpdate {
     const members = [...this.zones.values()].filter((z) => z.catalog !== null).map((z) => z.source);
-    return { expired: this.expired(), members };
+    const expiresAt: Record<string, number> = {};
+    for (const z of this.zones.values()) if (z.expiresAt !== null) expiresAt[z.origin] = z.expiresAt;
+    return { expired: this.expired(), members, expiresAt };
   }
 
   /** Several zones changing at once (a NOTIFY burst) reach the workers as one message. */

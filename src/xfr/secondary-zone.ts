@@ -167,7 +167,6 @@ export class SecondaryZone {
   }
 
   private async refreshOnce(): Promise<void> {
-    const wasExpired = this.expired;
     const started = Date.now();
     let type: XfrType = this.data ? 'ixfr' : 'axfr';
     try {
@@ -197,7 +196,7 @@ export class SecondaryZone {
       this.lastError = null;
       await saveState(this.opts.dir, { origin: this.origin, primary: this.primary, serial: this.serial!, lastRefreshAt: started, expire: this.expireSeconds });
       this.schedule(clamp(soa.refresh, TIMER_LIMITS.refresh) * 1000);
-      if (next || wasExpired) this.opts.onChange(this);
+      this.opts.onChange(this); // new data, or a later expiry (EDNS EXPIRE) for the workers
     } catch (err) {
       this.lastError = `${type.toUpperCase()} from ${this.primary}: ${(err as Error).message}`;
       this.lastErrorAt = Date.now();

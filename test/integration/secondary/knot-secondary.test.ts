@@ -1,13 +1,13 @@
 // anycastd as a secondary of a real Knot primary: first AXFR with TSIG, IXFR after an edit, a wrong key,
 // a restart while the primary is down, expiry -> SERVFAIL and withdrawal, then recovery.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
-import { CLI, freePort, startServer, type RunningServer } from '../support/server.js';
+import { CLI, freePort, startServer, udpExchange, type RunningServer } from '../support/server.js';
 import { KnotPrimary, knotMissing } from './knot-primary.js';
 import { formatTsigKey } from '../../../src/xfr/tsig-keys.js';
 import { ask, txt, until } from './helpers.js';
@@ -76,6 +76,20 @@ describe.skipIf(knotMissing !== null && !required)('secondary of a Knot hidden p
     expect(m).toContain(`anycastd_xfr_total{zone="${Z}",type="axfr",result="ok"} 1`);
     expect(m).toMatch(new RegExp(`anycastd_zone_serial\\{zone="${Z.replace(/\./g, '\\.')}"\\} 1`));
     expect(m).toMatch(/anycastd_zone_refresh_timestamp_seconds\{zone="sec\.test\."\} \d+/);
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: m, encoding: 'utf8' });
+    if (promtool.error === undefined) expect(promtool.stdout + promtool.stderr).toBe('');
+    // RFC 7314: EDNS EXPIRE tells how long our copy has left (SOA EXPIRE 600 here); file zones carry none.
+    const expireOf = async (name: string) => {
+      const q = dnsPacket.encode({ type: 'query', id: 9, questions: [{ name, type: 'SOA' }], additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, options: [{ code: 9, data: Buffer.alloc(0) }] } as never] });
+      const r = dnsPacket.decode((await udpExchange(nodePort, q, 1000))!) as dnsPacket.Packet;
+      const opt = r.additionals?.find((x) => x.type === 'OPT') as { options?: { code: number; data: Buffer }[] } | undefined;
+      const o = opt?.options?.find((x) => x.code === 9);
+      return o ? o.data.readUInt32BE(0) : null;
+    };
+    const left = await expireOf(Z);
+    expect(left).toBeGreaterThan(590);
+    expect(left).toBeLessThanOrEqual(600);
+    expect(await expireOf('example.test.')).toBeNull();
     // Outbound transfers stay refused.
     expect((await ask(nodePort, Z, 'AXFR')).rcode).not.toBe('NOERROR');
   });
