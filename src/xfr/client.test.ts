@@ -2,8 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { transfer, type TransferRequest } from './client.js';
 import { ZoneData } from './zone-data.js';
 import { compileZoneText } from '../zone/load.js';
-import { FakePrimary, a, axfrSteps, ns, soa, type Script } from './fake-primary.test-util.js';
+import { FakePrimary, a, axfrSteps, ns, soa, type Rec, type Script } from './fake-primary.test-util.js';
 import type { TsigKey } from './tsig-keys.js';
+import dnsPacket from 'dns-packet';
+import { parseMessage, type WireRR } from './message.js';
+
+/** One record as the transfer client would have read it off the wire. */
+const wire = (r: Rec): WireRR => parseMessage(dnsPacket.encode({ type: 'response', answers: [r] })).answers[0];
 
 const Z = 'example.test';
 const KEY: TsigKey = { name: 'xfr.', algorithm: 'hmac-sha256', secret: Buffer.from('fake primary secret, 32 octets!!') };
@@ -61,13 +66,23 @@ describe('transfer client against a scripted primary', () => {
     expect(await transfer(req(p, { type: 'ixfr', serial: 12 }))).toEqual({ kind: 'up-to-date', serial: 12 });
   });
 
-  it('applies diffs to a copy, and refuses a diff that deletes what we do not hold', async () => {
+  it('applies diffs all or nothing, and refuses a diff that deletes what we do not hold', async () => {
     const p = await start(() => axfrSteps(Z, 10, [ns(Z), ...records]));
     const r = await transfer(req(p));
     const zone = new ZoneData(`${Z}.`, (r as unknown as { records: never[] }).records);
     const diff = { from: 10, to: 11, deleted: [], added: [] };
-    expect(() => zone.applied([{ ...diff, from: 9 }])).toThrow(/starts at serial 9, we hold 10/);
+    expect(() => zone.apply([{ ...diff, from: 9 }])).toThrow(/starts at serial 9, we hold 10/);
     expect(zone.soa.serial).toBe(10);
+    // A later step fails: the earlier ones are undone, SOA included.
+    const lines = () => zone.toText('x').split('\n').sort();
+    const before = lines();
+    const good = { from: 10, to: 11, deleted: [soa(Z, 10), a(`h0.${Z}`, '10.0.0.0')].map(wire), added: [soa(Z, 11), a(`n.${Z}`, '192.0.2.7')].map(wire) };
+    const bad = { from: 11, to: 12, deleted: [soa(Z, 11), a(`nothere.${Z}`, '192.0.2.8')].map(wire), added: [soa(Z, 12)].map(wire) };
+    expect(() => zone.apply([good, bad])).toThrow(/deletes nothere\.example\.test\. type 1, which we do not hold/);
+    expect(lines()).toEqual(before);
+    zone.apply([good]);
+    expect(zone.soa.serial).toBe(11);
+    expect(zone.size).toBe(122);
   });
 
   it('TSIG: a signed stream verifies; the wrong key is refused', async () => {

@@ -174,7 +174,10 @@ export class SecondaryZone {
       let next: ZoneData | null = null;
       try {
         result = await this.attempt(type);
-        if (result.kind === 'incremental') next = this.data!.applied(result.diffs);
+        if (result.kind === 'incremental') {
+          this.data!.apply(result.diffs);
+          next = this.data;
+        }
       } catch (err) {
         if (type !== 'ixfr') throw err;
         // IXFR refused, unsupported, or its diffs do not fit our copy: a full transfer settles it (RFC 1995 section 4).

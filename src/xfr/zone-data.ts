@@ -48,27 +48,48 @@ export class ZoneData {
   }
 
   /**
-   * Applies IXFR diffs to a copy; the original stays as it was if any step fails (a deletion of
-   * a record we do not hold means our copy and the primary's history disagree: fall back to AXFR).
+   * Applies IXFR diffs in place, all or nothing: if any step fails (a deletion of a record we do not hold means
+   * our copy and the primary's history disagree: fall back to AXFR) every step already taken is undone.
+   * In place, because copying a 1.22M-record set for each small IXFR cost seconds (bench/xfr-notify.mjs).
    */
-  applied(diffs: Diff[]): ZoneData {
-    const next = new ZoneData(this.origin, this.records.values());
-    for (const diff of diffs) {
-      if (diff.from !== next.soa.serial) throw new TransferError(`IXFR diff starts at serial ${diff.from}, we hold ${next.soa.serial}`);
-      for (const rr of diff.deleted) {
-        if (rr.type === T_SOA) continue;
-        if (!next.records.delete(keyOf(rr))) throw new TransferError(`IXFR deletes ${nameToText(rr.name)} type ${rr.type}, which we do not hold`);
+  apply(diffs: Diff[]): void {
+    const undo: (() => void)[] = [];
+    try {
+      for (const diff of diffs) {
+        if (diff.from !== this.soa.serial) throw new TransferError(`IXFR diff starts at serial ${diff.from}, we hold ${this.soa.serial}`);
+        for (const rr of diff.deleted) {
+          if (rr.type === T_SOA) continue;
+          const key = keyOf(rr);
+          const old = this.records.get(key);
+          if (old === undefined) throw new TransferError(`IXFR deletes ${nameToText(rr.name)} type ${rr.type}, which we do not hold`);
+          this.records.delete(key);
+          undo.push(() => this.records.set(key, old));
+        }
+        for (const rr of diff.added) {
+          const key = keyOf(rr);
+          const old = this.records.get(key);
+          const soa = this.soaRR;
+          this.put(rr);
+          undo.push(() => {
+            this.records.delete(key);
+            if (old !== undefined) this.records.set(key, old);
+            if (rr.type === T_SOA && soa) this.put(soa);
+          });
+        }
       }
-      for (const rr of diff.added) next.put(rr);
+    } catch (err) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+      throw err;
     }
-    return next;
   }
 
   /** The zone file text: $ORIGIN, the SOA first, then every record in a stable order. */
   toText(header: string): string {
     const lines = [`; ${header}`, `$ORIGIN ${this.origin}`, recordText(this.soaRR!)];
-    const rest = [...this.records.values()].filter((rr) => rr !== this.soaRR).map(recordText).sort();
-    return lines.concat(rest).join('\n') + '\n';
+    // Insertion order, not sorted: sorting 1.22M lines cost seconds per IXFR and no reader needs it.
+    const parts = [lines.join('\n')];
+    for (const rr of this.records.values()) if (rr !== this.soaRR) parts.push(recordText(rr));
+    return parts.join('\n') + '\n';
   }
 }
 
