@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 // The anycastd command line: serve, check, and the operator commands.
 
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { QueryFlags } from './query.js';
 import { addServeOptions, type GivenOptions, readServeOptions } from './serve-options.js';
 
 // Each command loads its own code when it runs: `withdraw` in ExecStopPost must start fast, even on a
 // busy host (loading everything cost 95-350 ms of the 300 ms the route has to disappear in).
-const DEFAULT_HTTP = process.env.ANYCASTD_HTTP ?? '127.0.0.1:8053';
+// Not imported from control-client.ts: that would load node:net before every command.
+const DEFAULT_CONTROL_SOCKET = process.env.ANYCASTD_CONTROL_SOCKET ?? '/run/anycastd/control.sock';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-const program = new Command('anycastd').description('Anycast authoritative DNS node');
+// package.json sits two levels up both in a checkout (src/cli, dist/cli) and in the package (/usr/lib/anycastd).
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('anycastd').description('Anycast authoritative DNS node').version(version, '-V, --version');
 
 addServeOptions(program.command('serve').description('serve the zones over UDP and TCP'))
   .action(async (cli: GivenOptions & { config?: string }) => {
@@ -28,41 +33,47 @@ program
     process.exitCode = runCheck(path, (l) => console.log(l), (l) => console.error(l));
   });
 
-const httpOption = ['--http <addr:port>', 'the service\'s --http address', DEFAULT_HTTP] as const;
+const socketOption = ['--control-socket <path>', 'the service\'s control socket', DEFAULT_CONTROL_SOCKET] as const;
 
 program
   .command('status')
-  .description('state, reason, zones and BIRD status of the running service')
-  .option(...httpOption)
-  .option('--json', 'print the raw /status document')
-  .action(async (o: { http: string; json?: boolean }) => {
-    process.exitCode = await (await import('./ops.js')).runStatus(o.http, o.json ?? false);
+  .description('state, reason, zones and BIRD status of the running service; with several --http, one row per node')
+  .option(...socketOption)
+  .option('--http <addr:port>', 'read a node\'s --http address instead (read-only, works remotely; repeatable: a fleet table)', collect, [])
+  .option('--json', 'print the raw /status document (or the fleet view)')
+  .action(async (o: { controlSocket: string; http: string[]; json?: boolean }) => {
+    if (o.http.length > 1) {
+      process.exitCode = await (await import('./fleet.js')).runFleetStatus(o.http, o.json ?? false, (l) => console.log(l));
+      return;
+    }
+    const door = o.http.length ? { kind: 'http' as const, addr: o.http[0] } : { kind: 'socket' as const, path: o.controlSocket };
+    process.exitCode = await (await import('./ops.js')).runStatus(door, o.json ?? false);
   });
 
 program
   .command('drain')
-  .description('withdraw the route and wait until queries stop arriving')
-  .option(...httpOption)
+  .description('withdraw the route and wait until queries stop arriving (exit 0 drained, 3 timed out)')
+  .option(...socketOption)
   .option('--timeout <s>', 'give up waiting after this long', '60')
   .option('--max-qps <n>', 'query rate that counts as drained', '1')
-  .action(async (o: { http: string; timeout: string; maxQps: string }) => {
-    process.exitCode = await (await import('./ops.js')).runDrain(o.http, Number(o.timeout) * 1000, Number(o.maxQps));
+  .action(async (o: { controlSocket: string; timeout: string; maxQps: string }) => {
+    process.exitCode = await (await import('./ops.js')).runDrain(o.controlSocket, Number(o.timeout) * 1000, Number(o.maxQps));
   });
 
 program
   .command('undrain')
   .description('announce again (after the rise count)')
-  .option(...httpOption)
-  .action(async (o: { http: string }) => {
-    process.exitCode = await (await import('./ops.js')).runUndrain(o.http);
+  .option(...socketOption)
+  .action(async (o: { controlSocket: string }) => {
+    process.exitCode = await (await import('./ops.js')).runUndrain(o.controlSocket);
   });
 
 program
   .command('reload')
   .description('recompile every zone file now')
-  .option(...httpOption)
-  .action(async (o: { http: string }) => {
-    process.exitCode = await (await import('./ops.js')).runReload(o.http);
+  .option(...socketOption)
+  .action(async (o: { controlSocket: string }) => {
+    process.exitCode = await (await import('./ops.js')).runReload(o.controlSocket);
   });
 
 program

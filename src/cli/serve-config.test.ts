@@ -29,6 +29,8 @@ describe('serveConfig defaults', () => {
     expect(c.workers).toBe(1);
     expect(c.drainMs).toBe(5000);
     expect(c.debugEndpoints).toBe(false);
+    expect(c.controlSocket).toEqual({ path: '/run/anycastd/control.sock', explicit: false });
+    expect(c.httpAllow).toEqual([]);
     expect(c.control).toMatchObject({
       checkIntervalMs: 1000, rise: 2, fall: 2, holdDownMs: 5000, maxLagMs: 250, maxElu: DEFAULT_MAX_ELU, capacityQps: null, maxRssBytes: null,
       anycast: [], birdInclude: null, birdSocket: '/run/bird/bird.ctl', prependCount: 3, med: null, maintenanceFile: null,
@@ -93,6 +95,9 @@ describe('serveConfig validation', () => {
     [{ listen: ['127.0.0.1:70000'] }, 'bad listen address "127.0.0.1:70000": port out of range'],
     [{ http: '[127.0.0.1]:8053' }, 'bad listen address "[127.0.0.1]:8053": brackets are for IPv6'],
     [{ birdInclude: '/run/anycastd/bird-anycast.conf' }, '--bird-include needs at least one --anycast PREFIX to announce'],
+    [{ http: '127.0.0.1:8053', httpAllow: ['10.0.0.0/33'] }, '--http-allow prefix length of "10.0.0.0/33" must be 0..32'],
+    [{ http: '127.0.0.1:8053', httpAllow: ['prometheus'] }, '--http-allow expects an IPv4 or IPv6 prefix'],
+    [{ httpAllow: ['10.0.0.0/8'] }, '--http-allow limits the --http listener: give --http ADDR:PORT too'],
   ];
   for (const [over, message] of cases) {
     it(`rejects ${JSON.stringify(over)}`, () => {
@@ -103,5 +108,11 @@ describe('serveConfig validation', () => {
   // A typo must stop the start: otherwise every include write fails and BIRD never gets a file at all.
   it('rejects an invalid --anycast prefix at start', () => {
     expect(() => serveConfig(flags({ anycast: ['192.0.2.1/33'], birdInclude: '/run/anycastd/bird-anycast.conf' }))).toThrow(/anycast/);
+  });
+
+  it('takes --control-socket as explicit, and --http-allow prefixes of both families', () => {
+    const c = serveConfig(flags({ controlSocket: '/tmp/x/control.sock', http: '[::]:9100', httpAllow: ['10.0.0.0/8', '2001:db8::/32'] }));
+    expect(c.controlSocket).toEqual({ path: '/tmp/x/control.sock', explicit: true });
+    expect(c.httpAllow).toEqual([{ address: '10.0.0.0', length: 8, family: 'ipv4' }, { address: '2001:db8::', length: 32, family: 'ipv6' }]);
   });
 });

@@ -9,11 +9,17 @@ import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
 import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
 import type { ServeOptions } from './serve-options.js';
 import { secondaryConfig } from '../xfr/secondary-config.js';
+import type { AllowPrefix } from '../control/http-allow.js';
+import { DEFAULT_CONTROL_SOCKET } from '../control/control-client.js';
 
 export interface ServeConfig {
   server: ServerConfig;
   control: ControlConfig;
   http: ListenAddress | null;
+  /** --http-allow: empty means every client may connect. */
+  httpAllow: AllowPrefix[];
+  /** explicit: named by flag or config; a default path we cannot create only earns a warning. */
+  controlSocket: { path: string; explicit: boolean };
   workers: number;
   drainMs: number;
   debugEndpoints: boolean;
@@ -31,12 +37,15 @@ export function serveConfig(options: ServeOptions): ServeConfig {
   const version = packageVersion();
   const anycast = [...new Set(options.anycast)];
   if (options.birdInclude && anycast.length === 0) throw new Error('--bird-include needs at least one --anycast PREFIX to announce');
+  if (options.httpAllow.length && !options.http) throw new Error('--http-allow limits the --http listener: give --http ADDR:PORT too');
   return {
     version,
     workers: options.workers,
     drainMs: options.drainMs,
     debugEndpoints: options.debugEndpoints,
     http: options.http ?? null,
+    httpAllow: options.httpAllow,
+    controlSocket: { path: options.controlSocket ?? DEFAULT_CONTROL_SOCKET, explicit: options.controlSocket !== undefined },
     server: {
       listen: options.listen,
       secondary: secondaryConfig(options),

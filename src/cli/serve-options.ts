@@ -5,6 +5,8 @@ import { type ListenAddress, parseListen } from '../transport/address.js';
 import { parsePrefix } from '../bird/prefix.js';
 import { MAX_PREPEND } from '../bird/include-file.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
+import { LOG_FORMATS } from '../log.js';
+import { type AllowPrefix, parseAllowPrefix } from '../control/http-allow.js';
 
 /**
  * One option. Add a flag by adding one entry to SERVE_OPTIONS with one of the builders below:
@@ -64,8 +66,25 @@ export const ratio: Parser<number> = Object.assign((s: string) => {
 
 export const listenAddress: Parser<ListenAddress> = parseListen;
 
+/** One word out of a fixed list, e.g. `--log-format json|pretty`. */
+export function oneOf<const T extends string>(choices: readonly T[]): Parser<T> {
+  return (s) => {
+    if (!(choices as readonly string[]).includes(s)) throw new OptionValueError(`must be one of ${choices.join(', ')}, got "${s}"`);
+    return s as T;
+  };
+}
+
 /** Canonical CIDR text; checked at start, since a bad prefix would fail every include write. */
 export const anycastPrefix: Parser<string> = (s) => parsePrefix(s).cidr;
+
+/** An IPv4/IPv6 prefix (or one address) for --http-allow. */
+export const allowPrefix: Parser<AllowPrefix> = (s) => {
+  try {
+    return parseAllowPrefix(s);
+  } catch (err) {
+    throw new OptionValueError((err as Error).message);
+  }
+};
 
 /** "db.example=example.com.": a file name and the origin of the zone in it. */
 export const fileOrigin: Parser<readonly [string, string]> = (s) => {
@@ -148,7 +167,10 @@ export const SERVE_OPTIONS = {
   anycast: many('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', anycastPrefix, { example: ['192.0.2.1/32', '2001:db8::1/128'] }),
   birdInclude: one('--bird-include <file>', 'BIRD include file to write (enables announcing)', text, { example: '/run/anycastd/bird-anycast.conf' }),
   birdSocket: one('--bird-socket <path>', 'BIRD control socket', text, { example: '/run/bird/bird.ctl', default: '/run/bird/bird.ctl' }),
-  http: one('--http <addr:port>', 'serve /metrics, /status, /healthz (and drain/undrain) here', listenAddress, { example: '127.0.0.1:8053' }),
+  http: one('--http <addr:port>', 'serve /metrics, /status, /healthz here (read-only)', listenAddress, { example: '127.0.0.1:8053' }),
+  httpAllow: many('--http-allow <prefix>', 'only these clients may connect to --http, e.g. 10.0.0.0/8 (repeatable)', allowPrefix, { example: ['10.0.0.0/8', '2001:db8::/32'] }),
+  // No default in the table: serveConfig tells a named path (fatal if unusable) from the default one (a warning).
+  controlSocket: one('--control-socket <path>', 'unix socket (0660) for drain, undrain, reload; default /run/anycastd/control.sock', text, { example: '/run/anycastd/control.sock' }),
   checkInterval: one('--check-interval <ms>', 'self-check interval', integer(50), { example: 500, default: '1000' }),
   rise: one('--rise <n>', 'good rounds before announcing', integer(1), { example: 3, default: '2' }),
   fall: one('--fall <n>', 'failed rounds before withdrawing', integer(1), { example: 3, default: '2' }),
@@ -167,8 +189,9 @@ export const SERVE_OPTIONS = {
   tsigKeys: one('--tsig-keys <file>', 'TSIG keys in tsig-keygen format', text, { example: '/etc/anycastd/tsig.keys' }),
   xfrDir: one('--xfr-dir <dir>', 'where transferred zones are kept', text, { example: '/var/lib/anycastd/secondary', default: './secondary' }),
   keepExpiredAnnounced: switch_('--keep-expired-announced', 'keep announcing while a secondary zone is expired'),
-  debugEndpoints: switch_('--debug-endpoints', 'expose /debug/block and /debug/load (tests only)'),
+  debugEndpoints: switch_('--debug-endpoints', 'accept the debug-block and debug-load control commands (tests only)'),
   logLevel: one('--log-level <level>', 'pino log level', text, { example: 'debug', default: process.env.LOG_LEVEL ?? 'info' }),
+  logFormat: one('--log-format <format>', 'json (one object per line, for journald) or pretty (for a terminal)', oneOf(LOG_FORMATS), { example: 'pretty', default: 'json' }),
 };
 
 export type ServeOptionKey = keyof typeof SERVE_OPTIONS;

@@ -49,6 +49,8 @@ export class ControlPlane {
   readonly transitions: Transition[] = [];
   readonly transitionCounts = new Map<string, number>();
   lastRound: RoundRecord | null = null;
+  /** Called after every round (and its BIRD update): the HTTP thread's snapshot is refreshed from here. */
+  onRound: (() => void) | null = null;
   roundsTotal = 0;
   selfCheckFailures = 0;
   private drainRequested = false;
@@ -165,6 +167,7 @@ export class ControlPlane {
       this.log.error({ err }, 'health round failed');
     } finally {
       this.running = false;
+      this.onRound?.();
     }
   }
 

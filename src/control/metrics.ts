@@ -3,6 +3,16 @@
 import { NODE_STATES } from '../health/state.js';
 import type { ControlPlane } from './control-plane.js';
 import type { WorkerReport } from './ipc.js';
+import type { ControlCounters } from './control-socket.js';
+import type { HttpCounters } from './http-thread.js';
+import type { LoopLagWindow } from './loop-lag.js';
+
+/** The doors into the service: HTTP refusals, control-socket requests, and the primary's own loop lag. */
+export interface AccessFigures {
+  http: HttpCounters | null;
+  control: ControlCounters | null;
+  loop: LoopLagWindow | null;
+}
 
 const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE', 'DSOTYPENI'];
 const QTYPE_NAMES: Record<number, string> = {
@@ -32,7 +42,7 @@ function sum(reports: WorkerReport[], f: (r: WorkerReport) => number): number {
   return reports.reduce((n, r) => n + f(r), 0);
 }
 
-export function renderMetrics(control: ControlPlane, workersRunning: number, workerRestarts: number): string {
+export function renderMetrics(control: ControlPlane, workersRunning: number, workerRestarts: number, access: AccessFigures | null = null): string {
   const round = control.lastRound;
   const reports = (round?.workers ?? []).flatMap((w) => (w.report ? [w.report] : []));
   const m = new Exposition();
@@ -103,27 +113,51 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   for (const z of zones) if (z.origin) m.sample('anycastd_zone_records', z.records, { zone: z.origin });
   m.family('anycastd_zone_last_success_timestamp_seconds', 'gauge', 'When each zone file last loaded.');
   for (const z of zones) if (z.origin) m.sample('anycastd_zone_last_success_timestamp_seconds', (z.lastSuccessAt ?? 0) / 1000, { zone: z.origin });
+  m.family('anycastd_zone_signature_expiry_timestamp_seconds', 'gauge', 'Earliest RRSIG expiration in each signed zone.');
+  for (const z of zones) if (z.origin && z.signatureExpiry) m.sample('anycastd_zone_signature_expiry_timestamp_seconds', z.signatureExpiry, { zone: z.origin });
   m.family('anycastd_zone_error', 'gauge', '1 when the newest version of a zone file failed to load.');
   for (const z of zones) m.sample('anycastd_zone_error', z.lastError ? 1 : 0, { file: z.file });
 
+  // Secondary zones: the families are always declared (empty without --secondary/--catalog).
   const secondary = control.secondary;
+  const secZones = secondary?.status() ?? [];
+  m.family('anycastd_xfr_total', 'counter', 'Zone transfers from primaries, by zone, type and result.');
+  for (const [zone, c] of secondary?.counts() ?? []) {
+    for (const type of ['axfr', 'ixfr'] as const) for (const result of ['ok', 'error'] as const) m.sample('anycastd_xfr_total', c[type][result], { zone, type, result });
+  }
+  m.family('anycastd_xfr_notify_total', 'counter', 'NOTIFY messages for secondary zones, by result (accepted, refused).');
   if (secondary) {
-    m.family('anycastd_xfr_total', 'counter', 'Zone transfers from primaries, by zone, type and result.');
-    for (const [zone, c] of secondary.counts()) {
-      for (const type of ['axfr', 'ixfr'] as const) for (const result of ['ok', 'error'] as const) m.sample('anycastd_xfr_total', c[type][result], { zone, type, result });
-    }
-    m.family('anycastd_zone_refresh_timestamp_seconds', 'gauge', 'When each secondary zone was last refreshed successfully.');
-    for (const z of secondary.status()) m.sample('anycastd_zone_refresh_timestamp_seconds', (z.lastRefreshAt ?? 0) / 1000, { zone: z.origin });
-    m.family('anycastd_zone_expired', 'gauge', '1 when a secondary zone is past its SOA EXPIRE (answered SERVFAIL).');
-    for (const z of secondary.status()) m.sample('anycastd_zone_expired', z.expired ? 1 : 0, { zone: z.origin });
-    m.family('anycastd_xfr_notify_total', 'counter', 'NOTIFY messages, by result (accepted, refused).');
     m.sample('anycastd_xfr_notify_total', secondary.notifiesAccepted, { result: 'accepted' });
     m.sample('anycastd_xfr_notify_total', sum(reports, (r) => r.notifyRefused ?? 0), { result: 'refused' });
   }
+  m.family('anycastd_zone_refresh_timestamp_seconds', 'gauge', 'When each secondary zone was last refreshed successfully.');
+  for (const z of secZones) m.sample('anycastd_zone_refresh_timestamp_seconds', (z.lastRefreshAt ?? 0) / 1000, { zone: z.origin });
+  m.family('anycastd_zone_expired', 'gauge', '1 when a secondary zone is past its SOA EXPIRE (answered SERVFAIL).');
+  for (const z of secZones) m.sample('anycastd_zone_expired', z.expired ? 1 : 0, { zone: z.origin });
 
   m.family('anycastd_process_resident_memory_bytes', 'gauge', 'RSS of the control plane and all workers.');
   m.sample('anycastd_process_resident_memory_bytes', sum(reports, (r) => r.rssBytes) + process.memoryUsage().rss);
   m.family('anycastd_workers_running', 'gauge', 'Data-path workers running.').sample('anycastd_workers_running', workersRunning);
   m.family('anycastd_workers_restarts_total', 'counter', 'Data-path workers restarted after dying.').sample('anycastd_workers_restarts_total', workerRestarts);
+  if (access) renderAccess(m, access);
   return m.text();
+}
+
+function renderAccess(m: Exposition, a: AccessFigures): void {
+  if (a.loop) {
+    m.family('anycastd_control_event_loop_lag_max_seconds', 'gauge', 'Worst event-loop delay of the control plane (primary) over the last round.');
+    m.sample('anycastd_control_event_loop_lag_max_seconds', a.loop.maxMs / 1000);
+  }
+  if (a.control) {
+    m.family('anycastd_control_requests_total', 'counter', 'Control-socket requests: ok, error (malformed or failed), rejected (oversized, idle, over the connection limit).');
+    for (const result of ['ok', 'error', 'rejected'] as const) m.sample('anycastd_control_requests_total', a.control[result], { result });
+  }
+  if (a.http) {
+    m.family('anycastd_http_requests_total', 'counter', 'HTTP requests parsed on --http.').sample('anycastd_http_requests_total', a.http.requests);
+    m.family('anycastd_http_refused_total', 'counter', 'HTTP connections or requests refused, by reason.');
+    m.sample('anycastd_http_refused_total', a.http.deniedByAllowList, { reason: 'allow_list' });
+    m.sample('anycastd_http_refused_total', a.http.droppedOverLimit, { reason: 'connection_limit' });
+    m.sample('anycastd_http_refused_total', a.http.refusedMethod, { reason: 'method' });
+    m.sample('anycastd_http_refused_total', a.http.refusedBody, { reason: 'body' });
+  }
 }

@@ -3,6 +3,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { type FromWorker, type ToWorker, type WorkerReport, isFromWorker } from './ipc.js';
+import { dataWorkerEnv } from './worker-env.js';
 
 export interface WorkerReply {
   id: number;
@@ -49,7 +50,7 @@ export class DataWorkers {
   }
 
   private fork(slot: Slot): Promise<void> {
-    const worker = cluster.fork({ ANYCASTD_WORKER_ID: String(slot.id) });
+    const worker = cluster.fork({ ...dataWorkerEnv(process.env), ANYCASTD_WORKER_ID: String(slot.id) });
     slot.worker = worker;
     slot.ready = false;
     return new Promise((resolve) => {

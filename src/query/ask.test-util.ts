@@ -24,17 +24,27 @@ export interface AskOptions {
   edns?: boolean;
   udpSize?: number;
   dnssecOk?: boolean;
+  nsid?: boolean;
+  /** EDNS version. */
+  version?: number;
+  klass?: string;
+  /** Opcode (dns-packet's encoder does not write it). */
+  opcode?: number;
+  rd?: boolean;
   transport?: Transport;
 }
 
 /** Sends one query; returns the decoded response (loosely typed: dns-packet's typings lack rcode) and raw bytes. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function ask(h: QueryHandler, name: string, type: string, o: AskOptions = {}): { msg: any; raw: Buffer } {
+  const options = o.nsid ? [{ code: 3, data: Buffer.alloc(0) }] : [];
+  const opt = { type: 'OPT', name: '.', udpPayloadSize: o.udpSize ?? 1232, flags: o.dnssecOk ? dnsPacket.DNSSEC_OK : 0, options, ednsVersion: o.version ?? 0 };
   const pkt = dnsPacket.encode({
-    type: 'query', id: 7, flags: 0,
-    questions: [{ name, type: type as 'A', class: 'IN' }],
-    additionals: o.edns === false ? [] : [{ type: 'OPT', name: '.', udpPayloadSize: o.udpSize ?? 1232, flags: o.dnssecOk ? dnsPacket.DNSSEC_OK : 0 } as dnsPacket.Answer],
+    type: 'query', id: 4242, flags: o.rd ? dnsPacket.RECURSION_DESIRED : 0,
+    questions: [{ name, type: type as 'A', class: (o.klass ?? 'IN') as 'IN' }],
+    additionals: o.edns === false ? [] : [opt as unknown as dnsPacket.Answer],
   });
+  if (o.opcode) pkt[2] |= o.opcode << 3;
   const len = h.handle(pkt, pkt.length, o.transport ?? Transport.Udp);
   expect(len).toBeGreaterThan(0);
   const raw = h.response();

@@ -11,6 +11,9 @@ export async function ask(port: number, name: string, type = 'TXT'): Promise<dns
 }
 export const txt = (p: dnsPacket.Packet) => p.answers?.map((a) => String((a.data as Buffer[])[0])).join(',');
 
+/** /status and /metrics are snapshots the control plane publishes each round (and at least once a second). */
+export const settle = () => new Promise((r) => setTimeout(r, 1200));
+
 export async function until<T>(what: string, f: () => Promise<T | null | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;

@@ -38,7 +38,7 @@ describe('serve options (built CLI)', () => {
     copyFileSync(join(REPO_ROOT, 'zones/example.test.zone'), join(zones, 'example.test.zone'));
     const port = await freePort();
     const path = join(dir, 'good.json');
-    writeFileSync(path, JSON.stringify({ listen: [`127.0.0.1:${port}`], zones, nsid: 'cfg', zonesRescanMs: 60000, drainMs: 0 }));
+    writeFileSync(path, JSON.stringify({ listen: [`127.0.0.1:${port}`], zones, nsid: 'cfg', zonesRescanMs: 60000, drainMs: 0, controlSocket: join(dir, 'control.sock') }));
     const proc = spawn(process.execPath, [CLI, 'serve', '--config', path], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     proc.stderr!.on('data', (c: Buffer) => (log += c.toString()));

@@ -86,6 +86,10 @@ describe('anycastd.service directives', () => {
     expect(String(EXAMPLE.birdInclude).startsWith('/run/anycastd/')).toBe(true);
     expect(one('RuntimeDirectory')).toBe('anycastd');
     expect(one('RuntimeDirectoryPreserve')).toBe('yes');
+    // The control socket lives in the runtime directory too, where the sandbox lets the service write.
+    expect(EXAMPLE.controlSocket).toBe('/run/anycastd/control.sock');
+    // BIRD must reach the include file; the socket's 0660 is the gate, the directory stays 0755.
+    expect(one('RuntimeDirectoryMode')).toBe('0755');
     // 0644 files through the umask must stay readable by BIRD.
     expect(Number.parseInt(one('UMask'), 8) & 0o044).toBe(0);
   });
@@ -121,6 +125,8 @@ describe('systemd/anycastd.json', () => {
   it('uses only keys that `serve --config` accepts, with values serveConfig takes', () => {
     const config = serveConfig(readServeOptions({}, { path: 'systemd/anycastd.json', data: EXAMPLE }));
     expect(config.control.birdInclude).toBe(EXAMPLE.birdInclude);
+    // Named in the config, so a socket the service cannot create stops it instead of running without a door.
+    expect(config.controlSocket).toEqual({ path: '/run/anycastd/control.sock', explicit: true });
     expect(config.control.anycast).toEqual(EXAMPLE.anycast);
     expect(config.http).not.toBeNull();
     expect(config.server.listen.map((l) => l.host)).toEqual(['192.0.2.1']);
