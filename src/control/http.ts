@@ -9,6 +9,7 @@ import type { ControlPlane } from './control-plane.js';
 import type { AllowPrefix } from './http-allow.js';
 import type { FromHttpThread, HttpCounters, HttpSnapshot, HttpThreadConfig, ToHttpThread } from './http-thread.js';
 import type { LoopLagWindow } from './loop-lag.js';
+import type { ZoneFileStatus } from '../zone/zone-manager.js';
 
 export interface HttpOptions {
   listen: ListenAddress;
@@ -52,13 +53,25 @@ export function statusDocument(control: ControlPlane, version: string, extras: S
       selfCheck: { ok: round.selfCheck.ok, detail: round.selfCheck.detail, probes: round.selfCheck.probes },
       overload: round.overload,
     },
-    zones: first?.zones ?? [],
+    zones: zonesWithSecondaries(first?.zones ?? [], control),
     abuse: first?.abuse?.settings ?? null,
+    ...(control.secondary && control.secondary.catalogs.size ? { catalogs: control.secondary.catalogStatus() } : {}),
     workers: reports,
     bird: control.birdStatus(),
     transitions: control.transitions.slice(-10),
     ...extras,
   };
+}
+
+/** Zones as the workers serve them; secondary zones carry their transfer state (and appear before they first load). */
+function zonesWithSecondaries(zones: ZoneFileStatus[], control: ControlPlane): object[] {
+  const secondary = control.secondary?.status() ?? [];
+  const served = zones.map((z) => {
+    const s = z.source === 'secondary' ? secondary.find((x) => x.origin === z.origin) : undefined;
+    return s ? { ...z, ...s, lastError: s.lastError ?? z.lastError } : z;
+  });
+  const missing = secondary.filter((s) => !zones.some((z) => z.source === 'secondary' && z.origin === s.origin));
+  return [...served, ...missing];
 }
 
 /** 200 from /healthz only while announced and healthy (up, or up but de-preferred for load). */
