@@ -9,6 +9,7 @@ import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
 import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
 import type { ServeOptions } from './serve-options.js';
 import { abuseConfig } from '../abuse/abuse-config.js';
+import { secondaryConfig } from '../xfr/secondary-config.js';
 import type { AllowPrefix } from '../control/http-allow.js';
 import { DEFAULT_CONTROL_SOCKET } from '../control/control-client.js';
 
@@ -48,6 +49,7 @@ export function serveConfig(options: ServeOptions): ServeConfig {
     controlSocket: { path: options.controlSocket ?? DEFAULT_CONTROL_SOCKET, explicit: options.controlSocket !== undefined },
     server: {
       listen: options.listen,
+      secondary: secondaryConfig(options),
       zones: {
         ...DEFAULT_ZONE_MANAGER_OPTIONS,
         dir: options.zones,

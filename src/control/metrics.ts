@@ -126,8 +126,27 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   for (const z of zones) if (z.origin) m.sample('anycastd_zone_records', z.records, { zone: z.origin });
   m.family('anycastd_zone_last_success_timestamp_seconds', 'gauge', 'When each zone file last loaded.');
   for (const z of zones) if (z.origin) m.sample('anycastd_zone_last_success_timestamp_seconds', (z.lastSuccessAt ?? 0) / 1000, { zone: z.origin });
+  m.family('anycastd_zone_signature_expiry_timestamp_seconds', 'gauge', 'Earliest RRSIG expiration in each signed zone.');
+  for (const z of zones) if (z.origin && z.signatureExpiry) m.sample('anycastd_zone_signature_expiry_timestamp_seconds', z.signatureExpiry, { zone: z.origin });
   m.family('anycastd_zone_error', 'gauge', '1 when the newest version of a zone file failed to load.');
   for (const z of zones) m.sample('anycastd_zone_error', z.lastError ? 1 : 0, { file: z.file });
+
+  // Secondary zones: the families are always declared (empty without --secondary/--catalog).
+  const secondary = control.secondary;
+  const secZones = secondary?.status() ?? [];
+  m.family('anycastd_xfr_total', 'counter', 'Zone transfers from primaries, by zone, type and result.');
+  for (const [zone, c] of secondary?.counts() ?? []) {
+    for (const type of ['axfr', 'ixfr'] as const) for (const result of ['ok', 'error'] as const) m.sample('anycastd_xfr_total', c[type][result], { zone, type, result });
+  }
+  m.family('anycastd_xfr_notify_total', 'counter', 'NOTIFY messages for secondary zones, by result (accepted, refused).');
+  if (secondary) {
+    m.sample('anycastd_xfr_notify_total', secondary.notifiesAccepted, { result: 'accepted' });
+    m.sample('anycastd_xfr_notify_total', sum(reports, (r) => r.notifyRefused ?? 0), { result: 'refused' });
+  }
+  m.family('anycastd_zone_refresh_timestamp_seconds', 'gauge', 'When each secondary zone was last refreshed successfully.');
+  for (const z of secZones) m.sample('anycastd_zone_refresh_timestamp_seconds', (z.lastRefreshAt ?? 0) / 1000, { zone: z.origin });
+  m.family('anycastd_zone_expired', 'gauge', '1 when a secondary zone is past its SOA EXPIRE (answered SERVFAIL).');
+  for (const z of secZones) m.sample('anycastd_zone_expired', z.expired ? 1 : 0, { zone: z.origin });
 
   m.family('anycastd_process_resident_memory_bytes', 'gauge', 'RSS of the control plane and all workers.');
   m.sample('anycastd_process_resident_memory_bytes', sum(reports, (r) => r.rssBytes) + process.memoryUsage().rss);

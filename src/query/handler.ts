@@ -38,7 +38,8 @@ export class QueryHandler {
   private readonly ctx = new QueryContext();
   private readonly internet = new InternetRole();
   private readonly chaos: ChaosResponder;
-  private readonly notify = new NotifyRole();
+  /** Public so that a server with secondary zones can give it its policy (who may NOTIFY, with which key). */
+  readonly notify = new NotifyRole();
   private readonly transfer = new TransferRole();
   private readonly maxUdp: number;
   /** Length of the last response, 0 for none. */
@@ -102,11 +103,14 @@ export class QueryHandler {
     switch (role) {
       case Role.Internet:
         this.internet.answer(q, w, out, ctx);
+        // RFC 7314: how long our copy of a secondary zone has left, for those who ask.
+        if (q.expire && ctx.zones.expiresAt !== null && out.zone !== null) this.expireOption(ctx.zones.expiresAt.get(out.zone));
         break;
       case Role.Chaos:
         this.chaos.answer(q, w, out, ctx);
         break;
       case Role.Notify:
+        this.notify.packet = pkt.subarray(0, len);
         this.notify.answer(q, w, out, ctx);
         break;
       case Role.Transfer:
@@ -129,7 +133,9 @@ export class QueryHandler {
         break;
     }
     const rcode = w.rcodeValue;
-    const length = w.finish(q);
+    let length = w.finish(q);
+    // A signed NOTIFY gets a signed answer: the TSIG goes after everything else, OPT included (RFC 8945 section 5.3).
+    if (role === Role.Notify) length = this.notify.finish(w.buf, length);
     this.stats.count(transport, q.qtype, rcode, w.truncated, out.kind);
     this.responseLength = length;
     return length;
@@ -155,6 +161,10 @@ export class QueryHandler {
     this.stats.truncated++;
     this.responseLength = this.query.questionEnd;
     return this.responseLength;
+  }
+
+  private expireOption(at: number | undefined): void {
+    if (at !== undefined) this.writer.expireSeconds = Math.max(0, Math.floor((at - Date.now()) / 1000));
   }
 
   /** Copies the last response into target at `at` (room for its length must be there). */

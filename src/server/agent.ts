@@ -33,6 +33,9 @@ export class ControlAgent {
       case 'reload':
         void this.server.reloadZones().then(() => this.send({ kind: 'reloaded', seq: msg.seq }));
         return;
+      case 'secondary':
+        void this.server.updateSecondary(msg.expired, msg.members, msg.expiresAt);
+        return;
       case 'stop':
         this.stop();
         void this.server.stop().then(this.exit);
@@ -73,8 +76,9 @@ export class ControlAgent {
       lag: this.lag.sample(),
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
-      zones: this.server.zones.status(),
-      zoneLoadErrors: this.server.zones.loadErrors,
+      zones: this.server.zoneStatus(),
+      zoneLoadErrors: this.server.zones.loadErrors + (this.server.xfrZones?.loadErrors ?? 0),
+      notifyRefused: this.server.handler.notify.refusedCount,
       abuse: this.abuse(),
     };
   }

@@ -2,7 +2,7 @@
 
 import { NameKey } from './name-key.js';
 import { MAX_NAME_OCTETS, lowerOctet } from './name.js';
-import { EDNS_COOKIE, EDNS_NSID, T_OPT } from './constants.js';
+import { EDNS_COOKIE, EDNS_EXPIRE, EDNS_NSID, T_OPT } from './constants.js';
 
 export const enum ParseOutcome {
   Ok,
@@ -30,6 +30,8 @@ export class Query {
   /** Where the first COOKIE option's data starts in the packet (RFC 7873), or -1; its length in cookieLen. */
   cookieAt = -1;
   cookieLen = 0;
+  /** The client sent an EDNS EXPIRE option (RFC 7314). */
+  expire = false;
 }
 
 /** Reads a possibly compressed name starting at off, returning the offset after it, or -1 if malformed. */
@@ -91,6 +93,7 @@ export function parseQuery(pkt: Uint8Array, len: number, q: Query): ParseOutcome
   q.nsid = false;
   q.cookieAt = -1;
   q.cookieLen = 0;
+  q.expire = false;
   q.qtype = 0;
   if (q.qdcount > 1) return ParseOutcome.FormErr;
   let off = 12;
@@ -150,7 +153,7 @@ function readOpt(pkt: Uint8Array, off: number, rdata: number, rdlen: number, q: 
     else if (code === EDNS_COOKIE && q.cookieAt < 0) {
       q.cookieAt = p - olen;
       q.cookieLen = olen;
-    }
+    } else if (code === EDNS_EXPIRE) q.expire = true;
   }
   return true;
 }
