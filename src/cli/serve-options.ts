@@ -5,7 +5,8 @@ import { type ListenAddress, parseListen } from '../transport/address.js';
 import { parsePrefix } from '../bird/prefix.js';
 import { MAX_PREPEND } from '../bird/include-file.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
-import { LOG_FORMATS } from '../log.js';
+// Not from log.js: that loads pino, and every command (withdraw in ExecStopPost too) reads this table.
+import { LOG_FORMATS } from '../log-format.js';
 import { type AllowPrefix, parseAllowPrefix } from '../control/http-allow.js';
 
 /**
