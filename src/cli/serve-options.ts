@@ -7,7 +7,8 @@ import { MAX_PREPEND } from '../bird/include-file.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
 import { MAX_RRL_RATE } from '../abuse/rrl-table.js';
 import { cookieSecret, exemptPrefix } from '../abuse/abuse-config.js';
-import { LOG_FORMATS } from '../log.js';
+// Not from log.js: that loads pino, and every command (withdraw in ExecStopPost too) reads this table.
+import { LOG_FORMATS } from '../log-format.js';
 import { type AllowPrefix, parseAllowPrefix } from '../control/http-allow.js';
 
 /**

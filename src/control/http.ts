@@ -119,6 +119,7 @@ export function startHttp(opts: HttpOptions, render: () => HttpSnapshot, log: Lo
     worker.on('message', (msg: FromHttpThread) => {
       if (msg.kind === 'listening') {
         service.port = msg.port;
+        if (msg.niceError) log.debug({ err: msg.niceError }, 'HTTP thread keeps the normal priority');
         started(null);
         void service.publish();
       } else if (msg.kind === 'listen-error') {
