@@ -42,6 +42,11 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     broadcast: (msg) => workers.broadcast(msg),
     debugCommands: config.debugEndpoints,
   }, log));
+  // Each round closes a lag window and refreshes what HTTP serves; the timer covers a round stuck on a hung worker.
+  control.onRound = () => {
+    lag.take();
+    void http?.publish();
+  };
   const secondaries = config.server.secondary ? new Secondaries(config.server.secondary, (u) => workers.broadcast({ kind: 'secondary', ...u }), log) : null;
   if (secondaries) {
     control.secondary = secondaries;
@@ -56,7 +61,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   // Only now, with the socket ours (a second instance stops above): the include file is written
   // (withdrawn) before anything else, so BIRD always finds it.
   control.start();
-  await workers.start();
+  // HTTP before the workers: /status answers ("starting") as soon as DNS might, never after it.
   if (config.http) {
     http = await startHttp({ listen: config.http, allow: config.httpAllow }, () => {
       const state = control.snapshot().state;
@@ -68,13 +73,9 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
       };
     }, log);
     log.info({ http: formatListen(config.http), allow: config.httpAllow.length ? config.httpAllow.map((p) => `${p.address}/${p.length}`) : 'any' }, 'read-only status and metrics over HTTP');
+    setInterval(() => void http?.publish(), 1000).unref();
   }
-  // Each round closes a lag window and refreshes what HTTP serves; the timer covers a round stuck on a hung worker.
-  control.onRound = () => {
-    lag.take();
-    void http?.publish();
-  };
-  setInterval(() => void http?.publish(), 1000).unref();
+  await workers.start();
   sd.ready(control);
 
   process.on('SIGHUP', () => {

@@ -1,8 +1,6 @@
 // HTTP on --http, read-only: /metrics, /status, /healthz, served by a thread from snapshots the primary publishes.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { ListenAddress } from '../transport/address.js';
 import type { ControlPlane } from './control-plane.js';
@@ -10,6 +8,7 @@ import type { AllowPrefix } from './http-allow.js';
 import type { FromHttpThread, HttpCounters, HttpSnapshot, HttpThreadConfig, ToHttpThread } from './http-thread.js';
 import type { LoopLagWindow } from './loop-lag.js';
 import type { ZoneFileStatus } from '../zone/zone-manager.js';
+import { startThread } from '../worker-thread.js';
 
 export interface HttpOptions {
   listen: ListenAddress;
@@ -54,6 +53,7 @@ export function statusDocument(control: ControlPlane, version: string, extras: S
       overload: round.overload,
     },
     zones: zonesWithSecondaries(first?.zones ?? [], control),
+    abuse: first?.abuse?.settings ?? null,
     ...(control.secondary && control.secondary.catalogs.size ? { catalogs: control.secondary.catalogStatus() } : {}),
     workers: reports,
     bird: control.birdStatus(),
@@ -87,13 +87,6 @@ export interface HttpService {
   close(): Promise<void>;
 }
 
-/** The compiled thread beside this module; when running from TypeScript sources (tests), the built one. */
-function threadFile(): URL {
-  const beside = new URL('./http-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL('../../dist/control/http-thread.js', import.meta.url);
-}
-
 const RESTART_DELAY_MS = 1000;
 
 /** Starts the HTTP thread; rejects when it cannot listen (address in use), restarts it if it dies later. */
@@ -121,7 +114,7 @@ export function startHttp(opts: HttpOptions, render: () => HttpSnapshot, log: Lo
   };
   const spawn = (port: number, started: (err: Error | null) => void) => {
     const config: HttpThreadConfig = { host: opts.listen.host, port, allow: opts.allow };
-    worker = new Worker(threadFile(), { workerData: config });
+    worker = startThread(new URL('./http-thread.js', import.meta.url), import.meta.url, { workerData: config });
     worker.unref();
     worker.on('message', (msg: FromHttpThread) => {
       if (msg.kind === 'listening') {

@@ -25,6 +25,18 @@ export interface WorkerReport {
   zoneLoadErrors: number;
   /** NOTIFY messages refused (unknown zone, foreign address, bad or missing TSIG). */
   notifyRefused?: number;
+  abuse?: AbuseReport;
+}
+
+/** Cookies and RRL as one worker saw them. Settings only, never a secret. */
+export interface AbuseReport {
+  /** Queries by cookie result, in the order of COOKIE_RESULT_NAMES. */
+  cookies: number[];
+  /** Limited responses: slipped, dropped, dry_run (RRL_ACTION_NAMES). */
+  rrl: number[];
+  rrlActiveSlots: number;
+  rrlSlots: number;
+  settings: { cookies: { enabled: boolean; rollover: boolean }; rrl: object | null };
 }
 
 export type ToWorker =

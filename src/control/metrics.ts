@@ -3,6 +3,8 @@
 import { NODE_STATES } from '../health/state.js';
 import type { ControlPlane } from './control-plane.js';
 import type { WorkerReport } from './ipc.js';
+import { RRL_ACTION_NAMES } from '../abuse/rrl.js';
+import { COOKIE_RESULT_NAMES } from '../abuse/server-cookie.js';
 import type { ControlCounters } from './control-socket.js';
 import type { HttpCounters } from './http-thread.js';
 import type { LoopLagWindow } from './loop-lag.js';
@@ -42,6 +44,16 @@ function sum(reports: WorkerReport[], f: (r: WorkerReport) => number): number {
   return reports.reduce((n, r) => n + f(r), 0);
 }
 
+function renderAbuse(m: Exposition, reports: WorkerReport[]): void {
+  const abuse = reports.flatMap((r) => (r.abuse ? [r.abuse] : []));
+  m.family('anycastd_rrl_responses_total', 'counter', 'Responses over the rate limit, by what was done (dry_run: would have been limited).');
+  RRL_ACTION_NAMES.forEach((action, i) => m.sample('anycastd_rrl_responses_total', abuse.reduce((n, a) => n + a.rrl[i], 0), { action }));
+  m.family('anycastd_rrl_table_fill_ratio', 'gauge', 'Share of the RRL table holding buckets used in the last minute (fullest worker).');
+  m.sample('anycastd_rrl_table_fill_ratio', Math.max(0, ...abuse.map((a) => (a.rrlSlots ? a.rrlActiveSlots / a.rrlSlots : 0))));
+  m.family('anycastd_cookies_total', 'counter', 'Queries by DNS cookie result (only counted with --cookie-secret).');
+  COOKIE_RESULT_NAMES.forEach((result, i) => m.sample('anycastd_cookies_total', abuse.reduce((n, a) => n + a.cookies[i], 0), { result }));
+}
+
 export function renderMetrics(control: ControlPlane, workersRunning: number, workerRestarts: number, access: AccessFigures | null = null): string {
   const round = control.lastRound;
   const reports = (round?.workers ?? []).flatMap((w) => (w.report ? [w.report] : []));
@@ -69,6 +81,7 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   m.sample('anycastd_dns_truncated_total', sum(reports, (r) => r.truncated));
   m.family('anycastd_dns_queries_per_second', 'gauge', 'Query rate over the last check interval.');
   m.sample('anycastd_dns_queries_per_second', round?.qps ?? 0);
+  renderAbuse(m, reports);
   m.family('anycastd_tcp_connections', 'gauge', 'Open TCP connections.');
   m.sample('anycastd_tcp_connections', sum(reports, (r) => r.tcpConnections));
 

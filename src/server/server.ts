@@ -13,11 +13,13 @@ import { DEFAULT_ZONE_MANAGER_OPTIONS, ZoneManager, type ZoneFileStatus, type Zo
 import type { CompiledZone } from '../zone/compiled.js';
 import type { SecondaryConfig, SecondarySource } from '../xfr/secondary-config.js';
 import { expiredAt } from '../xfr/xfr-store.js';
+import { ResponseRateLimiter, type RrlSettings } from '../abuse/rrl.js';
 
 export interface ServerConfig extends HandlerOptions {
   listen: ListenAddress[];
   zones: ZoneManagerOptions;
   tcp: TcpLimits;
+  rrl: RrlSettings;
   /** Secondary zones: --xfr-dir is loaded like a second zones directory; null when there are none. */
   secondary: SecondaryConfig | null;
 }
@@ -28,6 +30,9 @@ export class DnsServer {
   private udp: dgram.Socket[] = [];
   private tcp: TcpListener[] = [];
   readonly zones: ZoneManager;
+  /** One table for all of this process's UDP sockets; null when --rrl-rate is 0. */
+  readonly rrl: ResponseRateLimiter | null;
+
   /** The zones transferred by the control plane into --xfr-dir, or null. */
   readonly xfrZones: ZoneManager | null = null;
   /** Secondary origins past their expiry, as the control plane last said. */
@@ -38,6 +43,7 @@ export class DnsServer {
 
   constructor(private readonly config: ServerConfig, private readonly log: Logger) {
     this.handler = new QueryHandler(config);
+    this.rrl = config.rrl.rate > 0 ? new ResponseRateLimiter(config.rrl) : null;
     const swap = () => this.swapZones();
     this.zones = new ZoneManager(config.zones, this.compiler, swap, log);
     const secondary = config.secondary;
@@ -85,6 +91,11 @@ export class DnsServer {
     return [...this.zones.status(), ...secondary];
   }
 
+  /** Whether cookies are on, and a rollover under way: what /status may say about the secrets. */
+  get cookieSettings(): { enabled: boolean; rollover: boolean } {
+    return { enabled: Boolean(this.config.cookies), rollover: Boolean(this.config.cookies?.previous) };
+  }
+
   async start(): Promise<void> {
     await this.zones.start();
     if (this.xfrZones) {
@@ -93,7 +104,7 @@ export class DnsServer {
     }
     if (this.handler.zones.size === 0) this.log.warn({ dir: this.config.zones.dir }, 'no zone loaded; answering REFUSED until one loads');
     for (const addr of this.config.listen) {
-      this.udp.push(await listenUdp(addr, this.handler, this.log));
+      this.udp.push(await listenUdp(addr, this.handler, this.log, this.rrl));
       this.tcp.push(await listenTcp(addr, this.handler, this.config.tcp, this.log));
       this.log.info({ listen: formatListen(addr) }, 'listening on UDP and TCP');
     }

@@ -3,7 +3,7 @@
 import { lowerOctet } from './name.js';
 import { copyBytes } from './bytes.js';
 import type { Query } from './query.js';
-import { C_IN, EDE_NOT_AUTHORITATIVE, EDNS_EDE, EDNS_EXPIRE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
+import { C_IN, EDE_NOT_AUTHORITATIVE, EDNS_COOKIE, EDNS_EDE, EDNS_EXPIRE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
 import {
   type CompiledZone, findSignatures, nodeNameOff, rrsetDataEnd, rrsetDataOff, rrsetTtl, rrsetType,
 } from '../zone/compiled.js';
@@ -43,6 +43,8 @@ export class ResponseWriter {
   advertisedSize = 1232;
   /** RFC 5001 NSID payload, sent only when a client asks for it; null never sends one. */
   nsid: Uint8Array | null = null;
+  /** COOKIE option data (RFC 7873) for this response, set before begin(); null sends none. */
+  cookie: Uint8Array | null = null;
   /** Seconds left before a secondary zone expires, for the EDNS EXPIRE option (RFC 7314); -1 sends none. */
   expireSeconds = -1;
 
@@ -51,7 +53,10 @@ export class ResponseWriter {
    * end with (when the query had EDNS) is reserved out of it here.
    */
   begin(q: Query, pkt: Uint8Array, limit: number, echoFlags: boolean): void {
-    const optSize = q.edns ? OPT_FIXED + (q.nsid && this.nsid !== null ? OPTION_HEADER + this.nsid.length : 0) + (q.expire ? OPTION_HEADER + 4 : 0) : 0;
+    const optSize = q.edns
+      ? OPT_FIXED + (q.nsid && this.nsid !== null ? OPTION_HEADER + this.nsid.length : 0) + (this.cookie !== null ? OPTION_HEADER + this.cookie.length : 0)
+        + (q.expire ? OPTION_HEADER + 4 : 0)
+      : 0;
     this.expireSeconds = -1;
     const b = this.buf;
     b[0] = q.id >> 8;
@@ -306,6 +311,7 @@ export class ResponseWriter {
   finish(q: Query): number {
     const b = this.buf;
     const nsid = this.nsid;
+    const cookie = this.cookie;
     if (this.optSize > 0) {
       let p = this.pos;
       b[p++] = 0; // root owner
@@ -319,7 +325,7 @@ export class ResponseWriter {
       b[p++] = 0;
       const withNsid = nsid !== null && q.nsid;
       const expire = q.expire ? this.expireSeconds : -1;
-      const rdlen = (withNsid ? 4 + nsid.length : 0) + (this.ede >= 0 ? 6 : 0) + (expire >= 0 ? 8 : 0);
+      const rdlen = (withNsid ? 4 + nsid.length : 0) + (this.ede >= 0 ? 6 : 0) + (cookie !== null ? 4 + cookie.length : 0) + (expire >= 0 ? 8 : 0);
       b[p++] = rdlen >> 8;
       b[p++] = rdlen & 0xff;
       if (withNsid) {
@@ -329,6 +335,14 @@ export class ResponseWriter {
         b[p++] = nsid.length & 0xff;
         b.set(nsid, p);
         p += nsid.length;
+      }
+      if (cookie !== null) {
+        b[p++] = 0;
+        b[p++] = EDNS_COOKIE;
+        b[p++] = 0;
+        b[p++] = cookie.length;
+        b.set(cookie, p);
+        p += cookie.length;
       }
       if (this.ede >= 0) {
         b[p++] = 0;
