@@ -155,6 +155,14 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
 }
 
+// A bench stopped from outside (timeout, Ctrl-C) takes its knotd and anycastd with it.
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => {
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(1);
+  });
+}
+
 main().catch((err) => {
   console.error(err);
   for (const c of children) c.kill('SIGKILL');
