@@ -145,6 +145,10 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   }
   m.family('anycastd_zone_refresh_timestamp_seconds', 'gauge', 'When each secondary zone was last refreshed successfully.');
   for (const z of secZones) m.sample('anycastd_zone_refresh_timestamp_seconds', (z.lastRefreshAt ?? 0) / 1000, { zone: z.origin });
+  m.family('anycastd_zone_refresh_interval_seconds', 'gauge', 'The SOA REFRESH each secondary zone is refreshed at.');
+  for (const z of secZones) if (z.refreshSeconds !== null) m.sample('anycastd_zone_refresh_interval_seconds', z.refreshSeconds, { zone: z.origin });
+  m.family('anycastd_zone_expiry_timestamp_seconds', 'gauge', 'When each secondary zone expires (SOA EXPIRE after the last successful refresh).');
+  for (const z of secZones) if (z.expiresAt !== null) m.sample('anycastd_zone_expiry_timestamp_seconds', z.expiresAt / 1000, { zone: z.origin });
   m.family('anycastd_zone_expired', 'gauge', '1 when a secondary zone is past its SOA EXPIRE (answered SERVFAIL).');
   for (const z of secZones) m.sample('anycastd_zone_expired', z.expired ? 1 : 0, { zone: z.origin });
 
