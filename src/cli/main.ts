@@ -36,6 +36,8 @@ program
   .option('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', collect, [])
   .option('--bird-include <file>', 'BIRD include file to write (enables announcing)')
   .option('--bird-socket <path>', 'BIRD control socket', '/run/bird/bird.ctl')
+  .option('--router <bird|frr>', 'routing daemon to steer', 'bird')
+  .option('--frr-vtysh <path>', 'vtysh to steer FRR with (may carry arguments, e.g. "vtysh --vty_socket DIR")', 'vtysh')
   .option('--http <addr:port>', 'serve /metrics, /status, /healthz (and drain/undrain) here')
   .option('--check-interval <ms>', 'self-check interval', '1000')
   .option('--rise <n>', 'good rounds before announcing', '2')

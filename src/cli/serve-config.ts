@@ -10,6 +10,7 @@ import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
 import { parsePrefixes } from '../bird/prefix.js';
 import { MAX_PREPEND } from '../bird/include-file.js';
+import { ROUTER_KINDS, type RouterKind } from '../routing/controller.js';
 
 /** Option values as commander (or the config file) gives them: strings, booleans, lists. */
 export interface ServeFlags {
@@ -33,6 +34,8 @@ export interface ServeFlags {
   anycast?: string[];
   birdInclude?: string;
   birdSocket?: string;
+  router?: string;
+  frrVtysh?: string;
   http?: string;
   checkInterval?: string;
   rise?: string;
@@ -114,6 +117,9 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
     throw new Error(`--anycast: ${(err as Error).message}`);
   }
   if (flags.birdInclude && anycast.length === 0) throw new Error('--bird-include needs at least one --anycast PREFIX to announce');
+  const router = (flags.router ?? 'bird') as RouterKind;
+  if (!ROUTER_KINDS.includes(router)) throw new Error(`--router must be bird or frr, got "${flags.router}"`);
+  if (router === 'frr' && anycast.length === 0) throw new Error('--router frr needs at least one --anycast PREFIX to announce');
   const maxRssMb = optionalNumber('max-rss-mb', flags.maxRssMb);
   return {
     version,
@@ -157,6 +163,8 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
       anycast,
       birdInclude: flags.birdInclude ?? null,
       birdSocket: flags.birdSocket ?? '/run/bird/bird.ctl',
+      router,
+      frrVtysh: flags.frrVtysh ?? 'vtysh',
       prependCount: atMost('prepend', int('prepend', flags.prepend, 3, 0), MAX_PREPEND),
       med: flags.med === undefined ? null : atMost('med', int('med', flags.med, 0, 0), 0xffffffff),
       maintenanceFile: flags.maintenanceFile ?? null,

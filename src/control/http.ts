@@ -48,7 +48,9 @@ export function statusDocument(control: ControlPlane, version: string): object {
     },
     zones: first?.zones ?? [],
     workers: reports,
+    router: control.routing?.router ?? null,
     bird: control.birdStatus(),
+    frr: control.frrStatus(),
     transitions: control.transitions.slice(-10),
   };
 }
