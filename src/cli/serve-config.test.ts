@@ -91,6 +91,8 @@ describe('serveConfig validation', () => {
     [{ listen: ['127.0.0.1:70000'] }, 'bad listen address "127.0.0.1:70000": port out of range'],
     [{ http: '[127.0.0.1]:8053' }, 'bad listen address "[127.0.0.1]:8053": brackets are for IPv6'],
     [{ birdInclude: '/run/anycastd/bird-anycast.conf' }, '--bird-include needs at least one --anycast PREFIX to announce'],
+    [{ router: 'quagga' }, '--router must be bird or frr, got "quagga"'],
+    [{ router: 'frr' }, '--router frr needs at least one --anycast PREFIX to announce'],
   ];
   for (const [over, message] of cases) {
     it(`rejects ${JSON.stringify(over)}`, () => {
@@ -101,5 +103,12 @@ describe('serveConfig validation', () => {
   // A typo must stop the start: otherwise every include write fails and BIRD never gets a file at all.
   it('rejects an invalid --anycast prefix at start', () => {
     expect(() => serveConfig(flags({ anycast: ['192.0.2.1/33'], birdInclude: '/run/anycastd/bird-anycast.conf' }))).toThrow(/anycast/);
+  });
+
+  it('--router frr with --frr-vtysh; bird by default', () => {
+    expect(serveConfig(flags({})).control).toMatchObject({ router: 'bird', frrVtysh: 'vtysh' });
+    expect(serveConfig(flags({ router: 'frr', anycast: ['192.0.2.1/32'], frrVtysh: 'vtysh --vty_socket /run/frr-a' })).control).toMatchObject({
+      router: 'frr', frrVtysh: 'vtysh --vty_socket /run/frr-a', anycast: ['192.0.2.1/32'],
+    });
   });
 });
