@@ -3,6 +3,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GroupProcess, alive, must, run, sleep } from './base.js';
 
@@ -30,8 +31,8 @@ export class Frr {
     // The daemons run as frr: they write their pid files, logs and sockets here.
     const { uid, gid } = frrIds();
     for (const f of ['', 'bgpd.conf', 'zebra.conf', 'staticd.conf']) chownSync(join(dir, f), uid, gid);
-    // The test's temp dir (mkdtemp: 0700 root) must be traversable by frr.
-    chmodSync(dirname(dir), 0o755);
+    // The test's temp dirs (mkdtemp: 0700 root) must be traversable by frr.
+    for (let d = dirname(dir); d.startsWith(`${tmpdir()}/`); d = dirname(d)) chmodSync(d, 0o755);
   }
 
   async start(): Promise<void> {
