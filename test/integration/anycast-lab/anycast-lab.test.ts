@@ -168,8 +168,11 @@ describe.skipIf(missing.length > 0).each(DAEMONS)('anycast lab: router ECMP (BIR
     printTable();
     // ANYCAST_LAB_LOGS=DIR keeps the BIRD and anycastd logs of the run there (the lab's temp dir is removed).
     const keep = process.env.ANYCAST_LAB_LOGS;
-    if (keep && lab) cpSync(lab.dir, keep, { recursive: true, filter: (src) => !/\.(ctl|pid|vty|api)$/.test(src) });
-    await lab?.teardown();
+    try {
+      if (keep && lab) cpSync(lab.dir, keep, { recursive: true, filter: (src) => !/\.(ctl|pid|vty|api)$/.test(src) });
+    } finally {
+      await lab?.teardown();
+    }
   }, 60_000);
 
   it('1. both up: two next hops, and both nodes answer (NSID)', async () => {
