@@ -1,5 +1,5 @@
 // `anycastd withdraw` start-up: ms from process start to the reload (BIRD `configure` / FRR vtysh), against a bare
-// `node -e 0`-like start, and against the same command loaded through commander (the old entry point).
+// `node -e 0`-like start.
 // Fake BIRD socket and fake vtysh, so only start-up is measured. Usage: node bench/withdraw-start.mjs [--runs N]
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,14 +24,12 @@ writeFileSync(vtysh, '#!/bin/sh\nexit 0\n');
 chmodSync(vtysh, 0o755);
 
 const main = new URL('../dist/cli/main.js', import.meta.url).pathname;
-const program = new URL('../dist/cli/program.js', import.meta.url).pathname;
 const birdArgs = ['withdraw', '--bird-include', join(dir, 'inc.conf'), '--bird-socket', sock, '--anycast', '192.0.2.1/32'];
 const frrArgs = ['withdraw', '--router', 'frr', '--frr-vtysh', vtysh, '--anycast', '192.0.2.1/32'];
 const cases = {
   'node -e 0 (bare start)': ['-e', 'process.stderr.write(`started ${performance.now()} ms`)'],
   'withdraw bird (main.js)': [main, ...birdArgs],
   'withdraw frr (main.js)': [main, ...frrArgs],
-  'withdraw bird (via commander)': [program, ...birdArgs],
 };
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 const spawnAsync = (args) =>

@@ -34,5 +34,9 @@ describe('vtyshFailure', () => {
     expect(vtyshFailure(out({ code: 0, stdout: '% Configuration failed.\n' }), 1)?.kind).toBe('command');
     expect(vtyshFailure(out({ code: 1, stdout: 'VTY configuration is locked by other VTY\n' }), 1)?.kind).toBe('locked');
     expect(vtyshFailure(out({ code: 2 }), 1)?.kind).toBe('other');
+    // As the service user: vtysh.conf unreadable is not a failure; no daemon reachable is.
+    const noConf = "% Can't open configuration file /etc/frr/vtysh.conf due to 'Permission denied'.\n";
+    expect(vtyshFailure(out({ stderr: noConf, stdout: 'router bgp 65001\n' }), 1)).toBeNull();
+    expect(vtyshFailure(out({ code: 1, stderr: `${noConf}Exiting: failed to connect to any daemons.\n` }), 1)).toMatchObject({ kind: 'bgpd-down', message: 'vtysh reached no daemon' });
   });
 });

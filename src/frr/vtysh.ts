@@ -73,6 +73,8 @@ export function vtyshFailure(out: VtyshOutput, timeoutMs: number): VtyshFailure 
 function firstComplaint(text: string): string | null {
   for (const line of text.split('\n')) {
     const l = line.trim();
+    // The service user (group frrvty) may not read /etc/frr/vtysh.conf; vtysh says so and carries on.
+    if (/^% Can't open configuration file/.test(l)) continue;
     if (l.startsWith('%') || /is not running$/.test(l)) return l;
   }
   return null;

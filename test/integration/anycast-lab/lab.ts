@@ -93,6 +93,8 @@ export class LabNode {
           ' no bgp ebgp-requires-policy',
           // As frr/frr.conf: a dead bgpd must take the route with it (no graceful-restart retention at the router).
           ' bgp graceful-restart-disable',
+          // As frr/frr.conf: a changed update group sends at once (default: 1000 ms + 50 ms per peer).
+          ' coalesce-time 0',
           ' timers bgp 2 6',
           ` neighbor ${routerAddr(name)} remote-as ${ROUTER_AS}`,
           ` neighbor ${routerAddr(name)} timers connect 1`,
