@@ -16,7 +16,7 @@ import type { ListenAddress } from '../transport/address.js';
 import { runSelfCheck, type SelfCheckOutcome, type ZoneExpectation } from './self-check.js';
 import type { DataWorkers, WorkerReply } from './workers.js';
 import type { WorkerReport } from './ipc.js';
-import { serialIsNewer } from '../zone/zone-manager.js';
+import { serialLess } from '../zone/serial.js';
 
 export interface ControlConfig {
   listen: ListenAddress[];
@@ -55,6 +55,8 @@ export class ControlPlane {
   readonly transitions: Transition[] = [];
   readonly transitionCounts = new Map<string, number>();
   lastRound: RoundRecord | null = null;
+  /** Called after every round (and its BIRD update): the HTTP thread's snapshot is refreshed from here. */
+  onRound: (() => void) | null = null;
   roundsTotal = 0;
   selfCheckFailures = 0;
   private drainRequested = false;
@@ -155,6 +157,7 @@ export class ControlPlane {
       this.log.error({ err }, 'health round failed');
     } finally {
       this.running = false;
+      this.onRound?.();
     }
   }
 
@@ -246,7 +249,7 @@ export function expectedZones(reports: WorkerReport[]): ZoneExpectation[] {
     const everywhere = reports.every((r) =>
       r.zones.some((o) => {
         if (o.origin !== z.origin || o.serial === null) return false;
-        if (serialIsNewer(o.serial, serial)) serial = o.serial;
+        if (serialLess(o.serial, serial)) serial = o.serial;
         return true;
       }),
     );

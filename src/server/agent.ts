@@ -2,6 +2,7 @@
 
 import type { DnsServer } from './server.js';
 import { LagMonitor } from '../health/lag-monitor.js';
+import { OUTCOME_NAMES } from '../query/outcome.js';
 import type { FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
 
 export class ControlAgent {
@@ -54,6 +55,10 @@ export class ControlAgent {
     stats.qtypes.forEach((n, t) => {
       if (n > 0) qtypes[t] = n;
     });
+    const outcomes: Record<string, number> = {};
+    stats.outcomes.forEach((n, kind) => {
+      outcomes[OUTCOME_NAMES[kind]] = n;
+    });
     const mem = process.memoryUsage();
     return {
       pid: process.pid,
@@ -63,6 +68,7 @@ export class ControlAgent {
       qtypes,
       dropped: stats.dropped,
       truncated: stats.truncated,
+      outcomes,
       tcpConnections: this.server.tcpConnections(),
       lag: this.lag.sample(),
       rssBytes: mem.rss,

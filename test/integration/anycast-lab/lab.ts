@@ -9,6 +9,8 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NsAgent } from './agent-client.js';
+import { controlCall } from '../../../src/control/control-client.js';
+import type { ControlCommand } from '../../../src/control/control-protocol.js';
 import { ANYCAST, ANYCAST_PREFIX, CLI, GroupProcess, HTTP, NODES, type NodeName, ROUTER_AS, type RunResult, ZONE, must, nodeAddr, nodeAs, nodeIndex, routerAddr, run, sleep } from './base.js';
 import { Bird } from './bird.js';
 import { Frr } from './frr.js';
@@ -47,6 +49,8 @@ export class LabNode {
   readonly dir: string;
   readonly include: string;
   readonly zonesDir: string;
+  /** The node's --control-socket: a path on the shared filesystem, so the test process reaches it from outside the namespace. */
+  readonly controlSocket: string;
   readonly bird: Bird;
   /** FRR (zebra, staticd, bgpd) when the lab runs FRR on the nodes. */
   readonly frr: Frr | null;
@@ -60,6 +64,7 @@ export class LabNode {
     this.dir = join(lab.dir, name);
     this.include = join(this.dir, 'bird-anycast.conf');
     this.zonesDir = join(this.dir, 'zones');
+    this.controlSocket = join(this.dir, 'control.sock');
     mkdirSync(this.zonesDir, { recursive: true });
     const conf = join(this.dir, 'bird.conf');
     const as = nodeAs(name);
@@ -153,6 +158,11 @@ export class LabNode {
     return 'withdraw'; // no list (fresh bgpd): denied by the missing route-map
   }
 
+  /** One control-socket command (drain, undrain, debug-block, ...), as the operator's CLI sends it. */
+  control<T = unknown>(cmd: ControlCommand, args: Record<string, number> = {}, timeoutMs = 5000): Promise<T> {
+    return controlCall<T>(this.controlSocket, cmd, args, timeoutMs);
+  }
+
   cli(args: string[], timeoutMs = 30_000): Promise<RunResult> {
     return run('ip', ['netns', 'exec', this.ns, process.execPath, CLI, ...args], timeoutMs);
   }
@@ -166,6 +176,7 @@ export class LabNode {
       '--anycast', ANYCAST_PREFIX,
       ...this.routingArgs(),
       '--http', HTTP,
+      '--control-socket', this.controlSocket,
       '--check-interval', '200',
       '--rise', '2',
       '--fall', '2',

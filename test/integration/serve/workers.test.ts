@@ -55,6 +55,7 @@ describe('serve with 2 workers on IPv4 and IPv6', () => {
     proc = spawn(process.execPath, [
       CLI, 'serve', '--zones', dir, '--listen', `127.0.0.1:${port}`, '--listen', `[::1]:${port}`, '--workers', '2',
       '--http', `127.0.0.1:${httpPort}`, '--check-interval', '200', '--nsid', 'w',
+      '--control-socket', join(mkdtempSync(join(tmpdir(), 'anycastd-workers-run-')), 'control.sock'),
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr!.on('data', (c: Buffer) => (log += c.toString()));
     await until('two workers running and state up', async () => {
@@ -110,5 +111,19 @@ describe('serve with 2 workers on IPv4 and IPv6', () => {
     expect(status.workers).toHaveLength(2);
     const m = await http('/metrics');
     expect(metric(m, 'anycastd_dns_queries_total{transport="udp"}')).toBeGreaterThan(0);
+  });
+
+  it('counts responses by outcome across the workers', async () => {
+    const nx = async () => metric(await http('/metrics'), 'anycastd_responses_total{outcome="nxdomain"}');
+    const before = await nx();
+    let answered = 0;
+    for (let i = 0; i < 30; i++) {
+      const reply = await udpAsk('127.0.0.1', port, buildQuery({ id: 7000 + i, name: `nope-${i}.example.test`, type: 'A' }));
+      if (reply && rcodeOf(reply) === 3) answered++;
+    }
+    expect(answered).toBe(30);
+    // Reports arrive once per check round (200 ms here); the self-check's SOA probes count as positive, not here.
+    await until('30 more nxdomain responses in /metrics', async () => (await nx()) === before + 30, 5000);
+    expect(metric(await http('/metrics'), 'anycastd_responses_total{outcome="positive"}')).toBeGreaterThan(0);
   });
 });
