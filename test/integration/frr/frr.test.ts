@@ -11,9 +11,9 @@ import { FrrController } from '../../../src/frr/controller.js';
 import { parseRunningConfig, differences } from '../../../src/frr/config.js';
 import { runFrrWithdraw } from '../../../src/frr/withdraw.js';
 import type { RouteState, RoutingSpec } from '../../../src/routing/controller.js';
-import { must, run, sleep } from '../anycast-lab/base.js';
+import { REPO, must, run, sleep } from '../anycast-lab/base.js';
 import { Bird, parseBirdRoutes, type BirdRoute } from '../anycast-lab/bird.js';
-import { Frr, frrPrerequisites } from '../anycast-lab/frr.js';
+import { FRR_BIN, Frr, frrPrerequisites } from '../anycast-lab/frr.js';
 
 const P = '192.0.2.1/32';
 const NODE_AS = 64601;
@@ -115,6 +115,13 @@ describe.skipIf(missing.length > 0)('FRR integration', () => {
       await run('ip', ['netns', 'del', ns]);
     }
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('bgpd -C accepts the example frr/frr.conf (vtysh-only lines aside)', () => {
+    const r = spawnSync(`${FRR_BIN}/bgpd`, ['-C', '-f', join(REPO, 'frr/frr.conf')], { encoding: 'utf8' });
+    const complaints = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /No such command|Unknown command|error/i.test(l) && !/service integrated-vtysh-config/.test(l));
+    expect(r.status, r.stderr).toBe(0);
+    expect(complaints).toEqual([]);
   });
 
   it('a fresh node stays silent: no ANYCASTD-OUT yet means deny', async () => {
