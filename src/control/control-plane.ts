@@ -63,6 +63,7 @@ export class ControlPlane {
   private stopping = false;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private inFlight: Promise<void> | null = null;
   private lastTotal: { at: number; queries: number } | null = null;
   private expected: ZoneExpectation[] = [];
   private readonly lastReports = new Map<number, WorkerReport>();
@@ -95,13 +96,22 @@ export class ControlPlane {
   setDrain(on: boolean): Promise<void> {
     this.drainRequested = on;
     this.log.info({ drain: on }, on ? 'drain requested' : 'undrain requested');
-    return this.round();
+    return this.freshRound();
   }
 
   /** SIGTERM: withdraw now; the caller keeps answering for the drain window, then stops the workers. */
   async shutdown(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.freshRound();
+  }
+
+  /**
+   * A round that starts after the one in flight: a drain or a stop must not be swallowed by a round that began
+   * before it was asked for (with FRR a round may be waiting on vtysh).
+   */
+  private async freshRound(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
     await this.round();
   }
 
@@ -109,6 +119,8 @@ export class ControlPlane {
   async round(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    let finished!: () => void;
+    this.inFlight = new Promise<void>((resolve) => (finished = resolve));
     const started = performance.now();
     try {
       const timeout = Math.max(100, Math.min(1000, Math.floor(this.config.checkIntervalMs * 0.75)));
@@ -157,6 +169,8 @@ export class ControlPlane {
       this.log.error({ err }, 'health round failed');
     } finally {
       this.running = false;
+      this.inFlight = null;
+      finished();
       this.onRound?.();
     }
   }

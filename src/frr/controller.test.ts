@@ -8,7 +8,7 @@ import { runFrrWithdraw } from './withdraw.js';
 
 const P = '192.0.2.1/32';
 const spec = (state: RouteState): RoutingSpec => ({ state, prefixes: [P], prependCount: 2, med: null, reason: `test ${state}` });
-const make = (bgpd: FakeBgpd, timeoutMs = 2000) => new FrrController({ run: bgpd.run, timeoutMs, sleep: async () => undefined });
+const make = (bgpd: FakeBgpd, timeoutMs = 2000) => new FrrController({ run: bgpd.run, timeoutMs, sleep: async () => undefined, checkEveryMs: 0 });
 
 describe('FrrController', () => {
   it('applies each state, refreshes the peers, and counts it applied only once bgpd shows it', async () => {
@@ -91,6 +91,36 @@ describe('FrrController', () => {
     expect(await c.reconcile(spec('announce'))).toMatchObject({ applied: true });
     expect(verdict(bgpd.state, P)).toBe('announce');
     expect(c.status().drifts).toBe(1);
+  });
+
+  it('reconcile reads bgpd at most once per checkEveryMs', async () => {
+    const bgpd = new FakeBgpd();
+    const c = new FrrController({ run: bgpd.run, sleep: async () => undefined, checkEveryMs: 60_000 });
+    await c.apply(spec('announce'));
+    const runs = c.status().vtyshRuns;
+    expect(await c.reconcile(spec('announce'))).toBeNull();
+    expect(await c.reconcile(spec('announce'))).toBeNull();
+    expect(c.status().vtyshRuns).toBe(runs + 1);
+  });
+
+  it('the next change reuses the last read-back: one vtysh write, one read-back', async () => {
+    const bgpd = new FakeBgpd();
+    const c = make(bgpd);
+    await c.apply(spec('withdraw'));
+    const runs = c.status().vtyshRuns;
+    await c.apply(spec('announce'));
+    expect(c.status().vtyshRuns - runs).toBe(2);
+    expect(verdict(bgpd.state, P)).toBe('announce');
+  });
+
+  it('a stale read-back (bgpd restarted unseen) costs one more attempt, never a wrong state', async () => {
+    const bgpd = new FakeBgpd();
+    const c = make(bgpd);
+    await c.apply(spec('announce'));
+    bgpd.restart();
+    const r = await c.apply(spec('deprefer'));
+    expect(r).toMatchObject({ applied: true, attempts: 2 });
+    expect(verdict(bgpd.state, P)).toBe('deprefer');
   });
 
   it('reconcile while bgpd is down: shows not applied, no drift counted, re-applies when it returns', async () => {

@@ -18,6 +18,8 @@ export interface FrrControllerOptions {
   timeoutMs?: number;
   /** Attempts per apply. Default 3; the control plane tries again next round after that. */
   attempts?: number;
+  /** reconcile() reads bgpd's config at most this often (a read per 200 ms round would load a busy host). Default 1000. */
+  checkEveryMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   logger?: FrrLogger;
@@ -63,6 +65,11 @@ export class FrrController implements RoutingController {
   private running = false;
   /** The spec bgpd last confirmed; reconcile compares bgpd against it. */
   private confirmed: RoutingSpec | null = null;
+  /** The newest spec handed to apply(): a reconcile started earlier must not re-apply an older one. */
+  private latest: RoutingSpec | null = null;
+  /** bgpd's config as last read back, so the next change needs no read first (a retry reads afresh). */
+  private lastSeen: FrrObserved | null = null;
+  private lastCheckAt = -Infinity;
 
   constructor(private readonly opts: FrrControllerOptions = {}) {
     this.run = opts.run ?? vtyshRunner(opts.vtysh ?? 'vtysh');
@@ -86,6 +93,7 @@ export class FrrController implements RoutingController {
   }
 
   apply(spec: RoutingSpec): Promise<RoutingResult> {
+    this.latest = spec;
     return new Promise<RoutingResult>((resolve) => {
       if (this.pending) this.pending.resolve({ applied: false, superseded: true, attempts: 0, durationMs: 0 });
       this.pending = { spec, resolve };
@@ -98,6 +106,8 @@ export class FrrController implements RoutingController {
     if (this.running) return null;
     const confirmed = this.confirmed;
     if (!confirmed || confirmed.state !== spec.state || !this.counters.applied) return this.apply(spec);
+    if (performance.now() - this.lastCheckAt < (this.opts.checkEveryMs ?? 1000)) return null;
+    this.lastCheckAt = performance.now();
     let diff: string[];
     try {
       diff = differences(await this.read(), spec);
@@ -108,7 +118,8 @@ export class FrrController implements RoutingController {
       this.noteError(e.kind ?? 'other', e.message);
       return null;
     }
-    if (diff.length === 0) return null;
+    // A transition's apply() came in while we read: that one wins.
+    if (diff.length === 0 || this.running || (this.latest && this.latest.state !== spec.state)) return null;
     this.counters.drifts++;
     this.counters.applied = false;
     this.opts.logger?.warn({ differences: diff.slice(0, 5) }, 'FRR no longer shows our state (bgpd restarted?); re-applying');
@@ -158,7 +169,7 @@ export class FrrController implements RoutingController {
     let lines = 0;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        lines = await this.applyOnce(spec);
+        lines = await this.applyOnce(spec, attempt === 1);
         const durationMs = performance.now() - start;
         this.counters.applies++;
         this.counters.applied = true;
@@ -183,21 +194,25 @@ export class FrrController implements RoutingController {
     return { applied: false, attempts, durationMs, error: last.message, errorKind: last.kind };
   }
 
-  /** Read, send what differs (then refresh the peers), read back. Returns the number of config lines sent. */
-  private async applyOnce(spec: RoutingSpec): Promise<number> {
-    const before = await this.read();
+  /**
+   * Read (or take the last read-back), send what differs and refresh the peers, read back. A stale read-back (bgpd
+   * restarted since) is harmless: removing an absent entry is a no-op, and the read-back sends us round again.
+   * Returns the number of config lines sent.
+   */
+  private async applyOnce(spec: RoutingSpec, mayUseLastSeen: boolean): Promise<number> {
+    const before = mayUseLastSeen && this.lastSeen ? this.lastSeen : await this.read();
     const batch = buildBatch(before, spec);
     let sendError: FrrStepError | null = null;
     if (batch.config.length > 0) {
-      const out = await this.vtysh(['configure terminal', ...batch.config, 'end', ...batch.clear]);
+      const out = await this.vtysh(['configure terminal', ...batch.config, 'end', ...batch.clear], 'bgpd');
       const failed = vtyshFailure(out, this.timeoutMs);
       // A failed line leaves the earlier ones applied (safe by their order); the read-back decides.
       if (failed) sendError = new FrrStepError(failed.kind, failed.message);
     }
     // The static routes (staticd) come after the refresh and may fail alone: a connected route serves the network
-    // statement too. Only when something changed (a restarted bgpd often means a restarted staticd).
-    if (batch.config.length > 0) {
-      const staticsFailed = vtyshFailure(await this.vtysh(['configure terminal', ...batch.statics]), this.timeoutMs);
+    // statement too. Only when network statements were added (first apply, or bgpd lost them in a restart).
+    if (batch.config.some((l) => l.trimStart().startsWith('network '))) {
+      const staticsFailed = vtyshFailure(await this.vtysh(['configure terminal', ...batch.statics], 'staticd'), this.timeoutMs);
       if (staticsFailed) this.opts.logger?.warn({ kind: staticsFailed.kind }, `FRR blackhole routes not set: ${staticsFailed.message}`);
     }
     const after = await this.read();
@@ -206,25 +221,27 @@ export class FrrController implements RoutingController {
     if (diff.length > 0) throw sendError ?? new FrrStepError('not-verified', `bgpd does not show the change: ${diff.slice(0, 3).join('; ')}`);
     // The batch failed after its last config line (in the refresh): refresh again, or peers wait for the timer.
     if (sendError) {
-      const failed = vtyshFailure(await this.vtysh(batch.clear), this.timeoutMs);
+      const failed = vtyshFailure(await this.vtysh(batch.clear, 'bgpd'), this.timeoutMs);
       if (failed) throw new FrrStepError(failed.kind, `refresh: ${failed.message}`);
     }
     return batch.config.length;
   }
 
   private async read(): Promise<FrrObserved> {
-    const out = await this.vtysh([RUNNING_CONFIG]);
+    this.lastSeen = null;
+    const out = await this.vtysh([RUNNING_CONFIG], 'bgpd');
     const failed = vtyshFailure(out, this.timeoutMs);
     if (failed) throw new FrrStepError(failed.kind, failed.message);
     const obs = parseRunningConfig(out.stdout);
     if (obs.localAs === null) throw new FrrStepError('bgpd-down', 'bgpd shows no `router bgp` (down, or not configured)');
     this.counters.localAs = obs.localAs;
+    this.lastSeen = obs;
     return obs;
   }
 
-  private vtysh(commands: string[]) {
+  private vtysh(commands: string[], daemon: 'bgpd' | 'staticd') {
     this.counters.vtyshRuns++;
-    return this.run(commands, this.timeoutMs);
+    return this.run(commands, this.timeoutMs, daemon);
   }
 
   private noteError(kind: string, message: string): void {

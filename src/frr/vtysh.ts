@@ -17,16 +17,19 @@ export interface VtyshOutput {
   spawnError?: string;
 }
 
-/** Runs one vtysh invocation: each command becomes a `-c` argument, in order, in one session. */
-export type VtyshRunner = (commands: readonly string[], timeoutMs: number) => Promise<VtyshOutput>;
+/**
+ * Runs one vtysh invocation: each command becomes a `-c` argument, in order, in one session. `daemon` (`-d`) talks
+ * to that daemon only: vtysh then skips connecting to (and configuring) zebra and the rest.
+ */
+export type VtyshRunner = (commands: readonly string[], timeoutMs: number, daemon?: string) => Promise<VtyshOutput>;
 
 /** `command` is the vtysh path, optionally with its own arguments ("vtysh --vty_socket /run/frr-lab"). */
 export function vtyshRunner(command: string): VtyshRunner {
   const [file, ...baseArgs] = command.trim().split(/\s+/);
-  return (commands, timeoutMs) =>
+  return (commands, timeoutMs, daemon) =>
     new Promise<VtyshOutput>((resolve) => {
       const start = performance.now();
-      const args = [...baseArgs];
+      const args = daemon ? [...baseArgs, '-d', daemon] : [...baseArgs];
       for (const c of commands) args.push('-c', c);
       let stdout = '';
       let stderr = '';

@@ -36,7 +36,7 @@ export async function runFrrWithdraw(opts: FrrWithdrawOptions): Promise<number> 
     return FRR_WITHDRAW_EXIT.badInput;
   }
   if (prefixes.length === 0) {
-    const out = await run(['show running-config bgpd'], timeoutMs);
+    const out = await run(['show running-config bgpd'], timeoutMs, 'bgpd');
     const failed = vtyshFailure(out, timeoutMs);
     if (failed?.kind === 'bgpd-down') return bgpdDown(log, failed.message);
     if (failed) {
@@ -54,7 +54,7 @@ export async function runFrrWithdraw(opts: FrrWithdrawOptions): Promise<number> 
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     const sentAtMs = performance.now();
-    const out = await run(['configure terminal', ...batch.config, 'end', ...batch.clear], timeoutMs);
+    const out = await run(['configure terminal', ...batch.config, 'end', ...batch.clear], timeoutMs, 'bgpd');
     const failed = vtyshFailure(out, timeoutMs);
     if (!failed) {
       log(

@@ -168,7 +168,7 @@ describe.skipIf(missing.length > 0).each(DAEMONS)('anycast lab: router ECMP (BIR
     // ANYCAST_LAB_LOGS=DIR keeps the BIRD and anycastd logs of the run there (the lab's temp dir is removed).
     const keep = process.env.ANYCAST_LAB_LOGS;
     try {
-      if (keep && lab) cpSync(lab.dir, keep, { recursive: true, filter: (src) => !/\.(ctl|pid|vty|api)$/.test(src) });
+      if (keep && lab) cpSync(lab.dir, keep, { recursive: true, filter: (src) => !/\.(ctl|pid|vty|api|sock)$/.test(src) });
     } finally {
       await lab?.teardown();
     }
