@@ -204,6 +204,7 @@ describe.skipIf(missing.length > 0).each(DAEMONS)('anycast lab: router ECMP (BIR
     const dropMs = drop.t - tWithdraw;
     record('2 kill -9 + withdraw', 'withdraw start -> FIB without node1 (upper bound)', dropMs, `${withdrawLimitMs} ms`, dropMs <= withdrawLimitMs);
     record('2 kill -9 + withdraw', '`anycastd withdraw` process run time', w.ms);
+    record('2 kill -9 + withdraw', '`anycastd withdraw` said', w.stderr.trim().split('\n').pop() ?? '');
     expect(w.code, w.stderr).toBe(0);
     expect(await node1.routingState()).toBe('withdraw');
     expect(drop.hops).toEqual(['node2']);
