@@ -1,6 +1,7 @@
 // Zone load bench: time and memory to load a 1M-name zone in anycastd, against Knot loading the same file.
 // Usage: node bench/zone-load.mjs [--quick] [--names N] [--runs R] [--semantic-checks]   (build first: npx tsc -p tsconfig.build.json)
 import { writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -33,7 +34,7 @@ async function loadInChild(file, extra = []) {
  * process tree's: `anycastd serve` is a cluster primary plus a data-path worker (which loads the zone), and the
  * sum of each process's VmHWM is the (upper-bound) peak; PSS splits the pages the processes share.
  */
-async function timeToSerial(start) {
+export async function timeToSerial(start) {
   const port = await freePort();
   const since = process.hrtime.bigint();
   const server = start(port);
@@ -49,9 +50,9 @@ async function timeToSerial(start) {
   }
 }
 
-function startAnycastd(dir) {
+export function startAnycastd(dir) {
   return (port) => {
-    const child = spawnTracked(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', dir, '--nsid', 'bench', '--log-level', 'warn'], {
+    const child = spawnTracked(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', dir, '--nsid', 'bench', '--log-level', 'warn', '--control-socket', join(tmpdir(), `anycastd-bench-control-${port}.sock`)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = captureOutput(child);
@@ -59,7 +60,7 @@ function startAnycastd(dir) {
   };
 }
 
-function startKnotLoad(file, semanticChecks) {
+export function startKnotLoad(file, semanticChecks) {
   return (port) => {
     const k = startKnot({ workDir: join(TMP_DIR, `knot-load-${process.pid}`), port, zones: [{ origin: ORIGIN, file }], semanticChecks });
     return { child: k.child, output: k.output, stop: () => k.stop(), extra: () => ({ zoneBytes: k.zoneBytes() }) };

@@ -15,6 +15,7 @@ import { controlHandler } from '../control/control-commands.js';
 import { startServiceNotifier } from '../control/sd-notify.js';
 import type { ToWorker } from '../control/ipc.js';
 import { formatListen } from '../transport/address.js';
+import { Secondaries } from '../xfr/secondaries.js';
 import { type ServeConfig, serveConfig } from './serve-config.js';
 import type { ServeOptions } from './serve-options.js';
 
@@ -41,10 +42,26 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     broadcast: (msg) => workers.broadcast(msg),
     debugCommands: config.debugEndpoints,
   }, log));
+  // Each round closes a lag window and refreshes what HTTP serves; the timer covers a round stuck on a hung worker.
+  control.onRound = () => {
+    lag.take();
+    void http?.publish();
+  };
+  const secondaries = config.server.secondary ? new Secondaries(config.server.secondary, (u) => workers.broadcast({ kind: 'secondary', ...u }), log) : null;
+  if (secondaries) {
+    control.secondary = secondaries;
+    secondaries.servedFromFile = (origin) => control.servedFromFiles(origin);
+    workers.onNotify = (origin, from) => {
+      log.info({ zone: origin, from }, 'NOTIFY accepted; refreshing');
+      secondaries.notify(origin);
+    };
+    workers.onReady = (send) => send({ kind: 'secondary', ...secondaries.update() });
+    secondaries.start();
+  }
   // Only now, with the socket ours (a second instance stops above): the include file is written
   // (withdrawn) before anything else, so BIRD always finds it.
   control.start();
-  await workers.start();
+  // HTTP before the workers: /status answers ("starting") as soon as DNS might, never after it.
   if (config.http) {
     http = await startHttp({ listen: config.http, allow: config.httpAllow }, () => {
       const state = control.snapshot().state;
@@ -56,13 +73,9 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
       };
     }, log);
     log.info({ http: formatListen(config.http), allow: config.httpAllow.length ? config.httpAllow.map((p) => `${p.address}/${p.length}`) : 'any' }, 'read-only status and metrics over HTTP');
+    setInterval(() => void http?.publish(), 1000).unref();
   }
-  // Each round closes a lag window and refreshes what HTTP serves; the timer covers a round stuck on a hung worker.
-  control.onRound = () => {
-    lag.take();
-    void http?.publish();
-  };
-  setInterval(() => void http?.publish(), 1000).unref();
+  await workers.start();
   sd.ready(control);
 
   process.on('SIGHUP', () => {
@@ -78,6 +91,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     const drainMs = control.routing ? config.drainMs : 0;
     log.info({ signal, drainMs }, control.routing ? 'stopping: withdrawing the route, answering during the drain window' : 'stopping');
     await control.shutdown();
+    secondaries?.stop();
     await new Promise((r) => setTimeout(r, drainMs));
     await http?.close();
     await controlSocket?.close();
@@ -108,10 +122,11 @@ async function openControlSocket(config: ServeConfig, log: Logger, handler: Para
 
 async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
   const server = new DnsServer(config.server, log);
-  await server.start();
   const send = (msg: object) => {
     if (process.connected) process.send!(msg);
   };
+  server.onNotify = (origin, from) => send({ kind: 'notify', origin, from });
+  await server.start();
   const agent = new ControlAgent(server, send, config.debugEndpoints, () => process.exit(0));
   agent.start();
   process.on('message', (msg: ToWorker) => agent.handle(msg));

@@ -3,6 +3,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { type FromWorker, type ToWorker, type WorkerReport, isFromWorker } from './ipc.js';
+import { dataWorkerEnv } from './worker-env.js';
 
 export interface WorkerReply {
   id: number;
@@ -27,6 +28,10 @@ export class DataWorkers {
   private seq = 0;
   private stopping = false;
   restartsTotal = 0;
+  /** A worker accepted a NOTIFY (secondary zones). */
+  onNotify: ((origin: string, from: string) => void) | null = null;
+  /** A worker (re)started: it needs what the control plane knows (expired secondary zones). */
+  onReady: ((send: (msg: ToWorker) => void) => void) | null = null;
 
   constructor(private readonly count: number, private readonly log: Logger) {
     // Each worker accepts on the shared socket itself, so TCP never waits on the control plane's event loop.
@@ -45,7 +50,7 @@ export class DataWorkers {
   }
 
   private fork(slot: Slot): Promise<void> {
-    const worker = cluster.fork({ ANYCASTD_WORKER_ID: String(slot.id) });
+    const worker = cluster.fork({ ...dataWorkerEnv(process.env), ANYCASTD_WORKER_ID: String(slot.id) });
     slot.worker = worker;
     slot.ready = false;
     return new Promise((resolve) => {
@@ -54,7 +59,12 @@ export class DataWorkers {
         if (msg.kind === 'ready') {
           slot.ready = true;
           this.log.info({ worker: slot.id, pid: worker.process.pid, listening: msg.listening }, 'data worker ready');
+          this.onReady?.((m) => this.send(worker, m));
           resolve();
+          return;
+        }
+        if (msg.kind === 'notify') {
+          this.onNotify?.(msg.origin, msg.from);
           return;
         }
         const waiter = slot.waiting.get(msg.seq);

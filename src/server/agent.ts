@@ -3,7 +3,7 @@
 import type { DnsServer } from './server.js';
 import { LagMonitor } from '../health/lag-monitor.js';
 import { OUTCOME_NAMES } from '../query/outcome.js';
-import type { FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
+import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
 
 export class ControlAgent {
   private readonly lag = new LagMonitor();
@@ -32,6 +32,9 @@ export class ControlAgent {
         return;
       case 'reload':
         void this.server.reloadZones().then(() => this.send({ kind: 'reloaded', seq: msg.seq }));
+        return;
+      case 'secondary':
+        void this.server.updateSecondary(msg.expired, msg.members, msg.expiresAt);
         return;
       case 'stop':
         this.stop();
@@ -73,8 +76,23 @@ export class ControlAgent {
       lag: this.lag.sample(),
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
-      zones: this.server.zones.status(),
-      zoneLoadErrors: this.server.zones.loadErrors,
+      zones: this.server.zoneStatus(),
+      zoneLoadErrors: this.server.zones.loadErrors + (this.server.xfrZones?.loadErrors ?? 0),
+      notifyRefused: this.server.handler.notify.refusedCount,
+      abuse: this.abuse(),
+    };
+  }
+
+  private abuse(): AbuseReport {
+    const rrl = this.server.rrl;
+    const cookies = this.server.cookieSettings;
+    return {
+      cookies: Array.from(this.server.handler.cookieCounts),
+      rrl: rrl ? Array.from(rrl.counts) : [0, 0, 0],
+      // Buckets touched in the last minute: beyond that a bucket has its full credit back and is as good as empty.
+      rrlActiveSlots: rrl ? rrl.table.activeSlots(60_000) : 0,
+      rrlSlots: rrl ? rrl.table.slots : 0,
+      settings: { cookies, rrl: rrl ? rrl.describe() : null },
     };
   }
 }

@@ -50,7 +50,16 @@ export interface ZoneFileStatus {
   lastSuccessAt: number | null;
   /** When a deleted file's zone will be dropped, or null. */
   removeAt: number | null;
+  /** Earliest RRSIG expiration being served (seconds since 1970), null for an unsigned zone. */
+  signatureExpiry: number | null;
+  /** Set for zones from --xfr-dir (transferred from a primary). */
+  source?: 'secondary';
+  /** A secondary zone past its SOA EXPIRE: answered SERVFAIL. */
+  expired?: boolean;
 }
+
+/** A signature this close to expiry gets a warning log line: validating resolvers will soon reject the zone. */
+export const EXPIRY_WARNING_SECONDS = 86_400;
 
 interface FileStamp {
   size: number;
@@ -67,6 +76,8 @@ interface Entry {
   lastErrorAt: number | null;
   lastSuccessAt: number | null;
   removeAt: number | null;
+  /** The signature expiry already warned about (as soon, then as past), so each is logged once. */
+  warnedExpiry?: { expiry: number; expired: boolean };
 }
 
 function stampOf(file: string): FileStamp | null {
@@ -93,6 +104,8 @@ export class ZoneManager {
   reloads = 0;
   /** Last-good copies that could not be written. */
   cacheErrors = 0;
+  /** Where else an origin is already served (the other zones directory), or null: the first one loaded stays. */
+  servedElsewhere: ((origin: string) => string | null) | null = null;
 
   constructor(
     private readonly opts: ZoneManagerOptions,
@@ -103,10 +116,13 @@ export class ZoneManager {
     this.watcher = new DirWatcher({ dir: opts.dir, rescanMs: opts.rescanMs, onChange: () => this.schedule() }, log);
   }
 
-  /** Loads every zone once, then follows the directory. */
+  /**
+   * Loads every zone once and follows the directory. The watch starts first: a file changed while
+   * the others still load (after its own load) would otherwise wait for the next rescan.
+   */
   async start(): Promise<void> {
-    await this.sync(false);
     this.watcher.start();
+    await this.sync(false);
   }
 
   stop(): void {
@@ -150,11 +166,19 @@ export class ZoneManager {
     return this.running;
   }
 
+  /** The file serving an origin, or null. */
+  fileServing(origin: string): string | null {
+    for (const e of this.entries.values()) if (e.zone?.meta.origin === origin) return e.file;
+    return null;
+  }
+
   zones(): CompiledZone[] {
     return [...this.entries.values()].flatMap((e) => (e.zone ? [e.zone] : []));
   }
 
-  status(): ZoneFileStatus[] {
+  /** Called each report round, so it also logs signatures that come close to expiry while serving. */
+  status(now = Date.now()): ZoneFileStatus[] {
+    for (const e of this.entries.values()) this.warnIfExpiring(e, now / 1000);
     return [...this.entries.values()].map((e) => ({
       file: e.file,
       origin: e.zone?.meta.origin ?? null,
@@ -166,7 +190,22 @@ export class ZoneManager {
       lastErrorAt: e.lastErrorAt,
       lastSuccessAt: e.lastSuccessAt,
       removeAt: e.removeAt,
+      signatureExpiry: e.zone && e.zone.meta.signatureExpiry > 0 ? e.zone.meta.signatureExpiry : null,
     }));
+  }
+
+  private warnIfExpiring(e: Entry, now: number): void {
+    const meta = e.zone?.meta;
+    if (!meta || meta.signatureExpiry === 0 || meta.signatureExpiry - now > EXPIRY_WARNING_SECONDS) return;
+    const expired = meta.signatureExpiry <= now;
+    if (e.warnedExpiry && e.warnedExpiry.expiry === meta.signatureExpiry && e.warnedExpiry.expired === expired) return;
+    e.warnedExpiry = { expiry: meta.signatureExpiry, expired };
+    const at = new Date(meta.signatureExpiry * 1000).toISOString();
+    this.log.warn(
+      { file: e.file, origin: meta.origin, expiry: at, where: meta.signatureExpiryWhere, record: meta.signatureExpiryRecord },
+      expired ? `zone ${meta.origin}: signature ${meta.signatureExpiryRecord} expired at ${at}; validating resolvers fail it; re-sign the zone`
+        : `zone ${meta.origin}: signature ${meta.signatureExpiryRecord} expires at ${at}, within a day; re-sign the zone`,
+    );
   }
 
   private async pass(force: boolean): Promise<void> {
@@ -233,6 +272,8 @@ export class ZoneManager {
     const old = entry.zone;
     const conflict = [...this.entries.values()].find((e) => e !== entry && e.zone?.meta.origin === zone.meta.origin);
     if (conflict) return this.fail(entry, `zone ${zone.meta.origin} is already served from ${conflict.file}; not loading it from here too`, before, result.hash);
+    const elsewhere = this.servedElsewhere?.(zone.meta.origin) ?? null;
+    if (elsewhere !== null) return this.fail(entry, `zone ${zone.meta.origin} is already served from ${elsewhere}; not loading it from here too`, before, result.hash);
     if (old && old.meta.origin === zone.meta.origin && !this.opts.allowSerialRollback && serialLess(zone.meta.serial, old.meta.serial)) {
       return this.fail(entry, `serial went backwards (${old.meta.serial} -> ${zone.meta.serial}); keeping ${old.meta.serial} (RFC 1982; set allowSerialRollback to accept)`, before, result.hash);
     }
@@ -275,6 +316,7 @@ export class ZoneManager {
     }
     const zone = result.zone;
     if (zone === null || [...this.entries.values()].some((e) => e.zone?.meta.origin === zone.meta.origin)) return false;
+    if (this.servedElsewhere?.(zone.meta.origin)) return false;
     entry.zone = zone;
     entry.lastError = `${entry.lastError}; serving the last good copy (serial ${zone.meta.serial}) from ${copy}`;
     this.log.warn({ file: entry.file, copy, origin: zone.meta.origin, serial: zone.meta.serial }, 'zone file does not load; serving its last good copy');
@@ -301,11 +343,12 @@ export class ZoneManager {
         this.entries.delete(entry.file);
         continue;
       }
-      if (entry.removeAt === null) {
+      if (entry.removeAt === null && this.opts.deleteGraceMs > 0) {
         entry.removeAt = now + this.opts.deleteGraceMs;
         this.log.warn({ file: entry.file, origin: entry.zone.meta.origin, graceMs: this.opts.deleteGraceMs }, 'zone file deleted; the zone is removed after the grace period unless the file returns');
         setTimeout(() => this.schedule(), this.opts.deleteGraceMs + 10).unref();
-      } else if (now >= entry.removeAt) {
+      } else if (entry.removeAt === null || now >= entry.removeAt) {
+        // No grace (--xfr-dir: a zone removed from its catalog stops being served at once, RFC 9432 section 5.3).
         this.log.warn({ file: entry.file, origin: entry.zone.meta.origin }, 'zone removed: its file stayed deleted past the grace period');
         this.entries.delete(entry.file);
         changed = true;
