@@ -527,7 +527,7 @@ describe.skipIf(missing.length > 0).each(DAEMONS)('anycast lab: router ECMP (BIR
     expect(steady.lost).toBe(0);
     expect(steady.byNsid).toEqual({ node1: steady.answered });
     expect(statusWhileDown!.state).toBe('up');
-    expect(ts, 'no state change because the routing daemon restarted').toEqual([]);
+    expect(ts, `no state change because the routing daemon restarted: ${JSON.stringify(ts)}`).toEqual([]);
     expect(routes!.find((r) => r.proto === 'node1')?.asPath).toEqual([nodeAs('node1')]);
     expect(await node1.routingState()).toBe('announce');
   }, 60_000);
