@@ -43,6 +43,7 @@ export interface ServeFlags {
   capacityQps?: string;
   maxRssMb?: string;
   workers?: string;
+  workerMode?: string;
   prepend?: string;
   med?: string;
   maintenanceFile?: string;
@@ -56,6 +57,7 @@ export interface ServeConfig {
   control: ControlConfig;
   http: ListenAddress | null;
   workers: number;
+  workerMode: 'auto' | 'threads' | 'processes';
   drainMs: number;
   debugEndpoints: boolean;
   version: string;
@@ -64,6 +66,11 @@ export interface ServeConfig {
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+function workerMode(text: string | undefined): ServeConfig['workerMode'] {
+  if (text === undefined || text === 'auto' || text === 'threads' || text === 'processes') return text ?? 'auto';
+  throw new Error(`--worker-mode must be auto, threads or processes, got "${text}"`);
 }
 
 function int(name: string, text: string | undefined, fallback: number, min: number): number {
@@ -118,6 +125,7 @@ export function serveConfig(flags: ServeFlags): ServeConfig {
   return {
     version,
     workers: int('workers', flags.workers, 1, 1),
+    workerMode: workerMode(flags.workerMode),
     drainMs: int('drain-ms', flags.drainMs, 5000, 0),
     debugEndpoints: flags.debugEndpoints ?? false,
     http: flags.http ? parseListen(flags.http) : null,

@@ -7,6 +7,10 @@ import { DnsServer } from '../server/server.js';
 import { ControlAgent } from '../server/agent.js';
 import { ControlPlane } from '../control/control-plane.js';
 import { DataWorkers } from '../control/workers.js';
+import { ThreadWorkers } from '../control/thread-workers.js';
+import { type DataPath, pickDataPathMode } from '../control/data-path.js';
+import { DATA_PROCESS_ENV, type ToDataProcess } from '../control/thread-ipc.js';
+import { ThreadHost } from '../server/thread-host.js';
 import { startHttp } from '../control/http.js';
 import { startServiceNotifier } from '../control/sd-notify.js';
 import type { ToWorker } from '../control/ipc.js';
@@ -16,6 +20,7 @@ import { type ServeConfig, type ServeFlags, serveConfig } from './serve-config.j
 export async function runServe(flags: ServeFlags): Promise<void> {
   const config = serveConfig(flags);
   const log = createLogger(flags.logLevel);
+  if (process.env[DATA_PROCESS_ENV] === 'threads') return runThreadHost(config, flags.logLevel, log.child({ data: 'threads' }));
   if (cluster.isWorker) return runDataWorker(config, log.child({ worker: process.env.ANYCASTD_WORKER_ID }));
   return runPrimary(config, log);
 }
@@ -23,7 +28,9 @@ export async function runServe(flags: ServeFlags): Promise<void> {
 async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   // systemd: WATCHDOG=1 from this event loop from now on; all no-ops without NOTIFY_SOCKET.
   const sd = startServiceNotifier(log);
-  const workers = new DataWorkers(config.workers, log);
+  const mode = pickDataPathMode(config.workerMode);
+  const workers: DataPath = mode === 'threads' ? new ThreadWorkers(config.workers, log) : new DataWorkers(config.workers, log);
+  log.info({ mode, workers: config.workers }, mode === 'threads' ? 'data path: threads in one process, zones shared' : 'data path: cluster processes, a zone copy each');
   const control = new ControlPlane(config.control, workers, log);
   // The include file is written (withdrawn) before anything else, so BIRD always finds it.
   control.start();
@@ -61,7 +68,8 @@ async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
   const send = (msg: object) => {
     if (process.connected) process.send!(msg);
   };
-  const agent = new ControlAgent(server, send, config.debugEndpoints, () => process.exit(0));
+  const workerId = Number(process.env.ANYCASTD_WORKER_ID ?? 0);
+  const agent = new ControlAgent(server, send, { workerId, debug: config.debugEndpoints, reportRss: true }, () => process.exit(0));
   agent.start();
   process.on('message', (msg: ToWorker) => agent.handle(msg));
   // The primary decides when to stop, after the drain window: signals sent to the whole group
@@ -74,4 +82,20 @@ async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
     process.exit(1);
   });
   send({ kind: 'ready', listening: config.server.listen.map(formatListen) });
+}
+
+/** Thread mode's data process: shared zones, N data threads, relaying the control plane's messages. */
+async function runThreadHost(config: ServeConfig, logLevel: string | undefined, log: Logger): Promise<void> {
+  const send = (msg: object) => {
+    if (process.connected) process.send!(msg);
+  };
+  const host = new ThreadHost({ server: config.server, workers: config.workers, debug: config.debugEndpoints, logLevel }, send, log);
+  process.on('message', (msg: ToDataProcess) => host.handle(msg));
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+  process.on('disconnect', () => {
+    log.error('control plane gone; stopping');
+    process.exit(1);
+  });
+  await host.start();
 }

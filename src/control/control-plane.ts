@@ -11,7 +11,8 @@ import { judgeOverload, type LoadFigures } from '../health/overload.js';
 import { BirdAnnouncer, type AnnouncerStatus } from '../bird/announcer.js';
 import type { ListenAddress } from '../transport/address.js';
 import { runSelfCheck, type SelfCheckOutcome, type ZoneExpectation } from './self-check.js';
-import type { DataWorkers, WorkerReply } from './workers.js';
+import type { WorkerReply } from './workers.js';
+import type { DataPath } from './data-path.js';
 import type { WorkerReport } from './ipc.js';
 import { serialIsNewer } from '../zone/zone-manager.js';
 
@@ -61,7 +62,7 @@ export class ControlPlane {
   private probesSent = 0;
   private readonly t0 = Date.now() - performance.now();
 
-  constructor(private readonly config: ControlConfig, private readonly workers: DataWorkers, private readonly log: Logger) {
+  constructor(private readonly config: ControlConfig, private readonly workers: DataPath, private readonly log: Logger) {
     this.machine = new HealthStateMachine({ rise: config.rise, fall: config.fall, holdDownMs: config.holdDownMs, now: performance.now() });
     this.announcer = config.birdInclude
       ? new BirdAnnouncer({ includePath: config.birdInclude, socketPath: config.birdSocket, logger: log })

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { Logger } from 'pino';
 import type { ListenAddress } from '../transport/address.js';
 import type { ControlPlane } from './control-plane.js';
-import type { DataWorkers } from './workers.js';
+import type { DataPath } from './data-path.js';
 import type { ToWorker } from './ipc.js';
 import { renderMetrics } from './metrics.js';
 
@@ -53,7 +53,7 @@ export function statusDocument(control: ControlPlane, version: string): object {
   };
 }
 
-export function startHttp(opts: HttpOptions, control: ControlPlane, workers: DataWorkers, reload: () => Promise<void>, log: Logger): Promise<http.Server> {
+export function startHttp(opts: HttpOptions, control: ControlPlane, workers: DataPath, reload: () => Promise<void>, log: Logger): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const reply = (code: number, body: string, type = 'text/plain; charset=utf-8') => {
@@ -81,7 +81,10 @@ export function startHttp(opts: HttpOptions, control: ControlPlane, workers: Dat
     if (opts.debugEndpoints && req.method === 'POST' && url.pathname.startsWith('/debug/')) {
       const num = (k: string, d: number) => Number(url.searchParams.get(k) ?? d);
       let msg: ToWorker | null = null;
-      if (url.pathname === '/debug/block') msg = { kind: 'debug-block', ms: Math.min(num('ms', 2000), 60_000) };
+      // ?worker=N aims a trigger at one worker (process or thread); without it, all of them.
+      const worker = url.searchParams.has('worker') ? { worker: num('worker', 0) } : {};
+      if (url.pathname === '/debug/block') msg = { kind: 'debug-block', ms: Math.min(num('ms', 2000), 60_000), ...worker };
+      if (url.pathname === '/debug/crash') msg = { kind: 'debug-crash', ...worker };
       if (url.pathname === '/debug/load') msg = { kind: 'debug-load', busyMs: num('busy', 0), periodMs: Math.max(10, num('period', 100)) };
       if (msg) {
         log.warn({ debug: msg }, 'debug trigger');

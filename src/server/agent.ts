@@ -1,17 +1,36 @@
 // The data path's side of the control interface: answers the primary's requests with counters, load and zone status.
 
-import type { DnsServer } from './server.js';
 import { LagMonitor } from '../health/lag-monitor.js';
 import type { FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
+import type { QueryHandler } from '../query/handler.js';
+import type { ZoneFileStatus } from '../zone/zone-manager.js';
+
+/** What the agent reads and drives: a worker process's DnsServer, or one data-path thread. */
+export interface AgentTarget {
+  readonly handler: QueryHandler;
+  tcpConnections(): number;
+  zoneStatus(): ZoneFileStatus[];
+  zoneLoadErrors(): number;
+  reloadZones(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface AgentOptions {
+  /** The worker (process or thread) number, for triggers aimed at one worker. */
+  workerId: number;
+  debug: boolean;
+  /** Threads share one process: only one of them reports its RSS, so the sum stays right. */
+  reportRss: boolean;
+}
 
 export class ControlAgent {
   private readonly lag = new LagMonitor();
   private loadTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly server: DnsServer,
+    private readonly server: AgentTarget,
     private readonly send: (msg: FromWorker) => void,
-    private readonly debug: boolean,
+    private readonly options: AgentOptions,
     private readonly exit: () => void,
   ) {}
 
@@ -37,15 +56,25 @@ export class ControlAgent {
         void this.server.stop().then(this.exit);
         return;
       case 'debug-block':
-        if (this.debug) busyWait(msg.ms);
+        if (this.options.debug && this.aimedAtMe(msg.worker)) busyWait(msg.ms);
+        return;
+      case 'debug-crash':
+        // Thrown outside any handler, as a bug would: a thread dies, a process exits.
+        if (this.options.debug && this.aimedAtMe(msg.worker)) setImmediate(() => {
+          throw new Error('debug crash requested');
+        });
         return;
       case 'debug-load':
-        if (!this.debug) return;
+        if (!this.options.debug) return;
         if (this.loadTimer) clearInterval(this.loadTimer);
         this.loadTimer = null;
         if (msg.busyMs > 0) this.loadTimer = setInterval(() => busyWait(msg.busyMs), msg.periodMs);
         return;
     }
+  }
+
+  private aimedAtMe(worker: number | undefined): boolean {
+    return worker === undefined || worker === this.options.workerId;
   }
 
   report(): WorkerReport {
@@ -65,10 +94,10 @@ export class ControlAgent {
       truncated: stats.truncated,
       tcpConnections: this.server.tcpConnections(),
       lag: this.lag.sample(),
-      rssBytes: mem.rss,
+      rssBytes: this.options.reportRss ? mem.rss : 0,
       heapUsedBytes: mem.heapUsed,
-      zones: this.server.zones.status(),
-      zoneLoadErrors: this.server.zones.loadErrors,
+      zones: this.server.zoneStatus(),
+      zoneLoadErrors: this.server.zoneLoadErrors(),
     };
   }
 }

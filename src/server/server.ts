@@ -8,7 +8,8 @@ import { listenUdp } from '../transport/udp.js';
 import { listenTcp, type TcpLimits, type TcpListener } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import { ZoneCompileWorker } from '../zone/compile-pool.js';
-import { ZoneManager, type ZoneManagerOptions } from '../zone/zone-manager.js';
+import { ZoneManager, type ZoneFileStatus, type ZoneManagerOptions } from '../zone/zone-manager.js';
+import type { AgentTarget } from './agent.js';
 
 export interface ServerConfig extends HandlerOptions {
   listen: ListenAddress[];
@@ -16,7 +17,7 @@ export interface ServerConfig extends HandlerOptions {
   tcp: TcpLimits;
 }
 
-export class DnsServer {
+export class DnsServer implements AgentTarget {
   readonly handler: QueryHandler;
   private readonly compiler = new ZoneCompileWorker();
   private udp: dgram.Socket[] = [];
@@ -48,6 +49,14 @@ export class DnsServer {
 
   tcpConnections(): number {
     return this.tcp.reduce((n, t) => n + t.connections.size, 0);
+  }
+
+  zoneStatus(): ZoneFileStatus[] {
+    return this.zones.status();
+  }
+
+  zoneLoadErrors(): number {
+    return this.zones.loadErrors;
   }
 
   reloadZones(): Promise<void> {

@@ -15,8 +15,10 @@ function replyLookup(address: string, _family: unknown, callback: (err: Error | 
   callback(null, address, address.includes(':') ? 6 : 4);
 }
 
-export function listenUdp(addr: ListenAddress, handler: QueryHandler, log: Logger): Promise<dgram.Socket> {
+/** reusePort: one socket per data-path thread on the same port, the kernel spreads flows (Node >= 22.12, Linux). */
+export function listenUdp(addr: ListenAddress, handler: QueryHandler, log: Logger, reusePort = false): Promise<dgram.Socket> {
   const socket = dgram.createSocket({
+    ...(reusePort ? { reusePort: true } : {}),
     type: addr.family === 6 ? 'udp6' : 'udp4',
     ipv6Only: addr.family === 6,
     reuseAddr: false,

@@ -29,6 +29,9 @@ export class ZoneCompileWorker implements ZoneCompileService {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
 
+  /** shared: compiled zones come back in SharedArrayBuffers, for thread mode. */
+  constructor(private readonly shared = false) {}
+
   compile(file: string, options: LoadOptions = {}): Promise<Result> {
     const worker = this.ensureWorker();
     if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -36,7 +39,7 @@ export class ZoneCompileWorker implements ZoneCompileService {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, file, options } satisfies CompileRequest);
+      worker.postMessage({ id, file, options, shared: this.shared } satisfies CompileRequest);
     });
   }
 

@@ -4,12 +4,14 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { loadZoneFile, type LoadOptions, type LoadResult } from './load.js';
-import { transferList } from './compiled.js';
+import { shareZone, transferList } from './compiled.js';
 
 export interface CompileRequest {
   id: number;
   file: string;
   options: LoadOptions;
+  /** Put the zone in SharedArrayBuffers (thread mode: one copy read by every data-path thread). */
+  shared?: boolean;
 }
 
 /**
@@ -34,7 +36,9 @@ parentPort!.on('message', (req: CompileRequest) => {
     // A compiler bug must not take the service down; it becomes this zone's error.
     result = { zone: null, errors: [{ file: req.file, line: 0, message: `internal error: ${(e as Error).stack}` }], warnings: [], origin: null, hash: '', unchanged: false };
   }
-  const transfer = result.zone ? transferList(result.zone) : [];
+  if (result.zone && req.shared) shareZone(result.zone);
+  // Shared buffers are shared by posting them; only plain ones go in the transfer list.
+  const transfer = result.zone && !req.shared ? transferList(result.zone) : [];
   // readFileSync gives a file its own ArrayBuffer, so the bytes move across without a copy too.
   if (result.bytes && result.bytes.byteLength === result.bytes.buffer.byteLength) transfer.push(result.bytes.buffer as ArrayBuffer);
   parentPort!.postMessage({ id: req.id, result }, transfer);
