@@ -9,6 +9,7 @@ import { listenUdp } from '../transport/udp.js';
 import { listenTcp, type TcpListener } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import type { CompiledZone } from '../zone/compiled.js';
+import { collectGarbageSoon } from '../zone/gc.js';
 import type { ZoneFileStatus } from '../zone/zone-manager.js';
 import type { FromWorker, ToWorker } from '../control/ipc.js';
 import type { ServerConfig } from './server.js';
@@ -48,6 +49,7 @@ class DataThread implements AgentTarget {
     this.handler.zones = new ZoneSet(zones);
     this.status = status;
     this.loadErrors = loadErrors;
+    collectGarbageSoon(); // lets the replaced zones' shared memory go (zone/gc.ts)
   }
 
   async listen(): Promise<void> {

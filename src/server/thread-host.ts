@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { ZoneCompileWorker } from '../zone/compile-pool.js';
 import { ZoneManager } from '../zone/zone-manager.js';
 import type { CompiledZone } from '../zone/compiled.js';
+import { collectGarbageSoon } from '../zone/gc.js';
 import type { ListenAddress } from '../transport/address.js';
 import type { FromDataProcess, ToDataProcess } from '../control/thread-ipc.js';
 import type { ServerConfig } from './server.js';
@@ -47,6 +48,7 @@ export class ThreadHost {
     this.zones = new ZoneManager(config.server.zones, this.compiler, (zones) => {
       this.current = zones;
       for (const slot of this.slots) slot.worker?.postMessage(this.zonesMessage());
+      collectGarbageSoon();
     }, log);
   }
 

@@ -93,6 +93,7 @@ export function findRRset(zone: CompiledZone, node: number, type: number): numbe
 
 /** A copy of `a` in a SharedArrayBuffer: every data-path thread can then read the one copy. */
 function shared<T extends Int32Array | Uint8Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
   const buf = new SharedArrayBuffer(a.byteLength);
   const copy = (a instanceof Int32Array ? new Int32Array(buf) : new Uint8Array(buf)) as T;
   copy.set(a);

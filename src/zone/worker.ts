@@ -5,6 +5,8 @@ import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { loadZoneFile, type LoadOptions, type LoadResult } from './load.js';
 import { shareZone, transferList } from './compiled.js';
+import { collectGarbageSoon } from './gc.js';
+import { allocateShared } from './growable.js';
 
 export interface CompileRequest {
   id: number;
@@ -30,6 +32,8 @@ lowerOwnPriority();
 
 parentPort!.on('message', (req: CompileRequest) => {
   let result: LoadResult;
+  // Shared mode: the compiler's final arrays go straight into SharedArrayBuffers, no second copy.
+  allocateShared(req.shared === true);
   try {
     result = loadZoneFile(req.file, req.options);
   } catch (e) {
@@ -42,4 +46,6 @@ parentPort!.on('message', (req: CompileRequest) => {
   // readFileSync gives a file its own ArrayBuffer, so the bytes move across without a copy too.
   if (result.bytes && result.bytes.byteLength === result.bytes.buffer.byteLength) transfer.push(result.bytes.buffer as ArrayBuffer);
   parentPort!.postMessage({ id: req.id, result }, transfer);
+  // Our wrappers of the shared arrays would keep the zone alive after the data threads drop it.
+  if (req.shared) collectGarbageSoon(0);
 });
