@@ -33,6 +33,11 @@ const { values: opts } = parseArgs({
 const node = opts.node ?? (existsSync(NODE22) ? NODE22 : process.execPath);
 const nodeVersion = execFileSync(node, ['--version']).toString().trim();
 const log = (...a) => console.error(...a);
+/**
+ * dnsperf clients, each its own socket: with reusePort (anycastd threads, Knot's UDP workers) the kernel
+ * spreads flows by source address and port, so one client would reach one thread only.
+ */
+const CLIENTS = 4;
 
 function anycastd(mode, workers, dir) {
   return (port) => {
@@ -62,8 +67,8 @@ async function runSubject(id, start, { queryFile, seconds, reloads, zone }) {
   try {
     const readyMs = await waitForSerial(port, ORIGIN, SERIAL, { since, isDead: () => server.child.exitCode !== null });
     const ready = treeMemory(server.child.pid);
-    await runDnsperf({ port, queryFile, seconds: 1, maxQps: 300000, outFile: join(TMP_DIR, `dnsperf-sweep-${process.pid}.out`) });
-    const run = await measured(s, () => runDnsperf({ port, queryFile, seconds, maxQps: 300000, outFile: join(TMP_DIR, `dnsperf-sweep-${process.pid}.out`) }));
+    await runDnsperf({ port, queryFile, seconds: 1, maxQps: 300000, clients: CLIENTS, outFile: join(TMP_DIR, `dnsperf-sweep-${process.pid}.out`) });
+    const run = await measured(s, () => runDnsperf({ port, queryFile, seconds, maxQps: 300000, clients: CLIENTS, outFile: join(TMP_DIR, `dnsperf-sweep-${process.pid}.out`) }));
     const perProcess = treeMemory(server.child.pid).perProcess.map((p) => fixed(mib(p.hwmKiB), 0)).join(' + ');
     const row = { id, perProcess, readyMs, readyHwmKiB: ready.hwmKiB, readyRssKiB: ready.rssKiB, processes: ready.processes, qps: run.qps, cpuPerQueryUs: run.cpuPerQueryUs, lost: run.lost, loadHwmKiB: run.hwmKiB, loadRssKiB: run.rssKiB, reloadRss: [] };
     if (reloads > 0 && zone) {
@@ -125,7 +130,7 @@ async function main() {
     '',
     `${new Date().toISOString()}; ${machine}; anycastd on Node ${nodeVersion}; load average ${load0} before, ${load1} after.`,
     `Zone \`bench/gen-zone.mjs ${opts.names}\`. First answer: spawn until the SOA serial is answered. Peak RSS: VmHWM summed over the process tree`,
-    '(control plane + data process, or primary + one process per worker), read after the qps run. qps: one dnsperf client,',
+    `(control plane + data process, or primary + one process per worker), read after the qps run. qps: dnsperf with ${CLIENTS} clients (4 source ports, so reusePort spreads them),`,
     `${seconds} s, 100 outstanding, after 1 s warm-up; CPU µs/query over the server's whole tree. Knot: \`udp-workers\` = --workers.`,
     'Machine-bound: this machine has 2 cores and dnsperf takes one of them, so qps stops growing past --workers 1-2;',
     '--workers 4 shows memory, not speed.',
