@@ -105,9 +105,9 @@ function tcpDefaultNote(r) {
   const head = `anycastd runs here with \`--tcp-max-queries ${BENCH_TCP_MAX_QUERIES}\`. The Node baselines (echo, naive, dns2) serve UDP only.`;
   const d = r.tcpDefault;
   if (!d) return `${head}${r.errors.tcpDefault ? ` (The run with anycastd's default per-connection limit failed: ${r.errors.tcpDefault}.)` : ''}`;
-  return `${head} With its default limit (10,000 queries per connection, then close) the same ${fixed(d.runSeconds, 1)} s TCP run gave ` +
-    `${thousands(d.qps)} qps, ${thousands(d.completed)} answered, ${d.lost} lost, ${d.reconnections} reconnection(s): anycastd ends dnsperf's one pipelined connection after ` +
-    `10,000 answers and drops the queries it has already read but not answered; dnsperf reconnects only after those time out (-t ${d.timeoutS ?? 1} s here), so each close costs ~100 lost queries and a stall (a resolver that pipelines would see the same timeouts).`;
+  return `${head} With its default limit (100,000 queries per connection, then close) the same ${fixed(d.runSeconds, 1)} s TCP run gave ` +
+    `${thousands(d.qps)} qps, ${thousands(d.completed)} answered, ${d.lost} lost, ${d.reconnections} reconnection(s): at the limit anycastd answers every query it has ` +
+    `already read, then ends dnsperf's one pipelined connection; queries sent after that go unanswered and dnsperf reconnects only after they time out (-t ${d.timeoutS ?? 1} s here).`;
 }
 
 /** The whole Markdown report. r: everything run.mjs gathered. */

@@ -11,9 +11,9 @@ export const ROOT = join(BENCH_DIR, '..');
 export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
 /**
- * anycastd's per-connection TCP query limit in the qps runs. Its default (10,000) closes dnsperf's one pipelined
- * connection after 10,000 answers; the queries in flight are lost and dnsperf 2.10 reconnects only after its query
- * timeout, so the run mostly stalls (run.mjs measures this once with the default, see tcpDefaultLimitProbe). A limit well above any run keeps the TCP figure about serving, not about that interaction.
+ * anycastd's per-connection TCP query limit in the qps runs. Its default (100,000) closes dnsperf's one pipelined
+ * connection after 100,000 answers (and the queries already read); queries sent after the close are lost and dnsperf
+ * 2.10 reconnects only after its query timeout, so the run stalls (run.mjs measures this once with the default, see tcpDefaultLimitProbe). A limit well above any run keeps the TCP figure about serving, not about that interaction.
  */
 export const BENCH_TCP_MAX_QUERIES = 1_000_000_000;
 

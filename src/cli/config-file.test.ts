@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyConfigFile } from './config-file.js';
+import { readConfigFile } from './config-file.js';
+import { addServeOptions, readServeOptions, type ServeOptions } from './serve-options.js';
 
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 const dir = mkdtempSync(join(tmpdir(), 'anycastd-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -18,40 +18,33 @@ function file(content: unknown): string {
   return path;
 }
 
-/** The shapes of option that `serve` has: a repeatable list (default []), a default, a plain value, a boolean. */
-function serve(args: string[]): Record<string, unknown> {
-  const cmd = new Command('serve')
-    .exitOverride()
-    .option('--listen <addr:port>', 'listen', collect, [])
-    .option('--anycast <prefix>', 'prefix', collect, [])
-    .option('--zones <dir>', 'zones', './zones')
-    .option('--rise <n>', 'rise', '2')
-    .option('--check-interval <ms>', 'interval', '1000')
-    .option('--bird-include <file>', 'include')
-    .option('--debug-endpoints', 'debug')
-    .option('--hide-version', 'hide')
-    .option('--config <file>', 'config');
+/** `anycastd serve ARGS` as main.ts reads it, up to the checked options. */
+function serve(args: string[]): ServeOptions {
+  const cmd = addServeOptions(new Command('serve').exitOverride());
   cmd.parse(args, { from: 'user' });
-  return applyConfigFile(cmd);
+  const cli = cmd.opts();
+  return readServeOptions(cli, cli.config === undefined ? undefined : readConfigFile(cli.config as string));
 }
 
-describe('applyConfigFile', () => {
-  it('returns the flags untouched without --config', () => {
-    expect(serve(['--rise', '3'])).toEqual({ listen: [], anycast: [], zones: './zones', rise: '3', checkInterval: '1000' });
+const v4 = (host: string, port: number) => ({ host, port, family: 4 });
+
+describe('--config', () => {
+  it('gives the defaults without --config', () => {
+    expect(serve(['--rise', '3'])).toMatchObject({ listen: [v4('127.0.0.1', 5353)], anycast: [], zones: './zones', rise: 3, checkInterval: 1000 });
   });
 
-  it('replaces defaults with the file: numbers become strings, lists stay lists, a single value becomes a list', () => {
-    expect(serve(['--config', file({ listen: '192.0.2.1:53' })]).listen).toEqual(['192.0.2.1:53']);
-    const opts = serve(['--config', file({ listen: ['192.0.2.1:53', '[2001:db8::1]:53'], anycast: ['192.0.2.1/32'], zones: '/etc/anycastd/zones', rise: 3, checkInterval: 500, debugEndpoints: true })]);
+  it('replaces defaults with the file: numbers as numbers or numeric strings, lists stay lists, a single value becomes a list', () => {
+    expect(serve(['--config', file({ listen: '192.0.2.1:53' })]).listen).toEqual([v4('192.0.2.1', 53)]);
+    const opts = serve(['--config', file({ listen: ['192.0.2.1:53', '[2001:db8::1]:53'], anycast: ['192.0.2.1/32'], zones: '/etc/anycastd/zones', rise: 3, checkInterval: '500', debugEndpoints: true })]);
     expect(opts).toMatchObject({
-      listen: ['192.0.2.1:53', '[2001:db8::1]:53'], anycast: ['192.0.2.1/32'], zones: '/etc/anycastd/zones', rise: '3', checkInterval: '500', debugEndpoints: true,
+      listen: [v4('192.0.2.1', 53), { host: '2001:db8::1', port: 53, family: 6 }], anycast: ['192.0.2.1/32'], zones: '/etc/anycastd/zones', rise: 3, checkInterval: 500, debugEndpoints: true,
     });
   });
 
   it('lets command-line flags win, a list flag replacing the whole list', () => {
     const path = file({ listen: ['192.0.2.1:53'], rise: 3, zones: '/etc/z', birdInclude: '/run/a.conf' });
     const opts = serve(['--rise', '5', '--listen', '127.0.0.1:5353', '--config', path, '--bird-include', '/tmp/b.conf']);
-    expect(opts).toMatchObject({ rise: '5', listen: ['127.0.0.1:5353'], zones: '/etc/z', birdInclude: '/tmp/b.conf' });
+    expect(opts).toMatchObject({ rise: 5, listen: [v4('127.0.0.1', 5353)], zones: '/etc/z', birdInclude: '/tmp/b.conf' });
   });
 
   it('rejects an unknown key, naming it and the file', () => {
@@ -59,9 +52,9 @@ describe('applyConfigFile', () => {
     expect(() => serve(['--config', path])).toThrow(`config file ${path}: unknown key "riseCount"`);
   });
 
-  it('wants the camelCase names, not the flag spelling', () => {
-    const path = file({ 'check-interval': 500 });
-    expect(() => serve(['--config', path])).toThrow('unknown key "check-interval"');
+  it('wants the camelCase names, not the flag spelling, and not "config" itself', () => {
+    expect(() => serve(['--config', file({ 'check-interval': 500 })])).toThrow('unknown key "check-interval"');
+    expect(() => serve(['--config', file({ config: '/etc/other.json' })])).toThrow('unknown key "config"');
   });
 
   it('rejects anything but a JSON object', () => {
@@ -87,5 +80,13 @@ describe('applyConfigFile', () => {
   it('does not read "false" as true for a boolean option', () => {
     expect(() => serve(['--config', file({ debugEndpoints: 'false' })])).toThrow('"debugEndpoints" must be true or false');
     expect(serve(['--config', file({ debugEndpoints: false, hideVersion: true })])).toMatchObject({ debugEndpoints: false, hideVersion: true });
+  });
+
+  it('names the file and key of a bad value', () => {
+    const path = file({ maxLagMs: 0 });
+    expect(() => serve(['--config', path])).toThrow(`config file ${path}: "maxLagMs" must be an integer >= 1, got "0"`);
+    expect(() => serve(['--config', file({ zones: 5 })])).toThrow('"zones" must be a string, got 5');
+    expect(() => serve(['--config', file({ rise: true })])).toThrow('"rise" must be a number, got true');
+    expect(() => serve(['--config', file({ listen: [53] })])).toThrow('"listen" must be a string, got 53');
   });
 });

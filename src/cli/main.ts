@@ -1,62 +1,27 @@
 #!/usr/bin/env node
 // The anycastd command line: serve, check, and the operator commands.
 
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { QueryFlags } from './query.js';
-import type { ServeFlags } from './serve-config.js';
+import { addServeOptions, type GivenOptions, readServeOptions } from './serve-options.js';
 
 // Each command loads its own code when it runs: `withdraw` in ExecStopPost must start fast, even on a
 // busy host (loading everything cost 95-350 ms of the 300 ms the route has to disappear in).
-const DEFAULT_HTTP = process.env.ANYCASTD_HTTP ?? '127.0.0.1:8053';
+// Not imported from control-client.ts: that would load node:net before every command.
+const DEFAULT_CONTROL_SOCKET = process.env.ANYCASTD_CONTROL_SOCKET ?? '/run/anycastd/control.sock';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-const program = new Command('anycastd').description('Anycast authoritative DNS node');
+// package.json sits two levels up both in a checkout (src/cli, dist/cli) and in the package (/usr/lib/anycastd).
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-program
-  .command('serve')
-  .description('serve the zones over UDP and TCP')
-  .option('--listen <addr:port>', 'address to answer on (repeatable; IPv6 as [::1]:53)', collect, [])
-  .option('--zones <dir>', 'directory of zone files, one zone per file', './zones')
-  .option('--nsid <text>', 'NSID (RFC 5001) and id.server answer; default: host name')
-  .option('--identity <text>', 'answer for CHAOS id.server/hostname.bind (default: the NSID)')
-  .option('--server-version <text>', 'answer for CHAOS version.bind/version.server')
-  .option('--hide-identity', 'REFUSE id.server/hostname.bind')
-  .option('--hide-version', 'REFUSE version.bind/version.server')
-  .option('--max-udp-size <octets>', 'largest UDP response and the EDNS size advertised', '1232')
-  .option('--tcp-idle-ms <ms>', 'close TCP connections idle this long', '10000')
-  .option('--tcp-max-connections <n>', 'concurrent TCP connections', '1000')
-  .option('--tcp-max-queries <n>', 'queries answered per TCP connection before closing it', '100000')
-  .option('--zones-rescan-ms <ms>', 'rescan the zones directory this often, besides watching it', '5000')
-  .option('--zones-debounce-ms <ms>', 'wait this long after the last change before reloading', '200')
-  .option('--zone-delete-grace-ms <ms>', 'keep serving a deleted zone file\'s zone this long', '30000')
-  .option('--allow-serial-rollback', 'accept a zone whose SOA serial went backwards')
-  .option('--zones-cache <dir>', 'keep a last-good copy of each zone here; a file that does not load at start is served from it')
-  .option('--zone-origin <file=origin>', 'origin for a zone file not named after its zone (repeatable)', collect, [])
-  .option('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', collect, [])
-  .option('--bird-include <file>', 'BIRD include file to write (enables announcing)')
-  .option('--bird-socket <path>', 'BIRD control socket', '/run/bird/bird.ctl')
-  .option('--http <addr:port>', 'serve /metrics, /status, /healthz (and drain/undrain) here')
-  .option('--check-interval <ms>', 'self-check interval', '1000')
-  .option('--rise <n>', 'good rounds before announcing', '2')
-  .option('--fall <n>', 'failed rounds before withdrawing', '2')
-  .option('--hold-down <ms>', 'minimum time before re-announcing after a change', '5000')
-  .option('--max-lag-ms <ms>', 'event-loop lag p99 that counts as overload', '250')
-  .option('--max-elu <ratio>', 'event-loop utilisation that counts as overload (0..1)')
-  .option('--capacity-qps <n>', 'query rate that counts as overload')
-  .option('--max-rss-mb <n>', 'memory that counts as overload')
-  .option('--prepend <n>', 'AS-path prepends when overloaded (de-preferred)', '3')
-  .option('--med <n>', 'MED to set when overloaded')
-  .option('--maintenance-file <path>', 'drain while this file exists')
-  .option('--drain-ms <ms>', 'keep answering this long after withdrawing on SIGTERM', '5000')
-  .option('--workers <n>', 'data-path workers (threads on Node >= 22.12, else processes)', '1')
-  .option('--worker-mode <mode>', 'auto | threads (one process, shared zones; Node >= 22.12) | processes (cluster, a zone copy each)', 'auto')
-  .option('--debug-endpoints', 'expose /debug/block and /debug/load (tests only)')
-  .option('--config <file>', 'JSON file with the same keys (camelCase); flags win')
-  .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
-  .action(async (_flags: ServeFlags, cmd: Command) => {
-    const [{ runServe }, { applyConfigFile }] = await Promise.all([import('./serve.js'), import('./config-file.js')]);
-    await runServe(applyConfigFile(cmd) as unknown as ServeFlags);
+const program = new Command('anycastd').description('Anycast authoritative DNS node').version(version, '-V, --version');
+
+addServeOptions(program.command('serve').description('serve the zones over UDP and TCP'))
+  .action(async (cli: GivenOptions & { config?: string }) => {
+    const [{ runServe }, { readConfigFile }] = await Promise.all([import('./serve.js'), import('./config-file.js')]);
+    await runServe(readServeOptions(cli, cli.config === undefined ? undefined : readConfigFile(cli.config)));
   });
 
 program
@@ -68,41 +33,47 @@ program
     process.exitCode = runCheck(path, (l) => console.log(l), (l) => console.error(l));
   });
 
-const httpOption = ['--http <addr:port>', 'the service\'s --http address', DEFAULT_HTTP] as const;
+const socketOption = ['--control-socket <path>', 'the service\'s control socket', DEFAULT_CONTROL_SOCKET] as const;
 
 program
   .command('status')
-  .description('state, reason, zones and BIRD status of the running service')
-  .option(...httpOption)
-  .option('--json', 'print the raw /status document')
-  .action(async (o: { http: string; json?: boolean }) => {
-    process.exitCode = await (await import('./ops.js')).runStatus(o.http, o.json ?? false);
+  .description('state, reason, zones and BIRD status of the running service; with several --http, one row per node')
+  .option(...socketOption)
+  .option('--http <addr:port>', 'read a node\'s --http address instead (read-only, works remotely; repeatable: a fleet table)', collect, [])
+  .option('--json', 'print the raw /status document (or the fleet view)')
+  .action(async (o: { controlSocket: string; http: string[]; json?: boolean }) => {
+    if (o.http.length > 1) {
+      process.exitCode = await (await import('./fleet.js')).runFleetStatus(o.http, o.json ?? false, (l) => console.log(l));
+      return;
+    }
+    const door = o.http.length ? { kind: 'http' as const, addr: o.http[0] } : { kind: 'socket' as const, path: o.controlSocket };
+    process.exitCode = await (await import('./ops.js')).runStatus(door, o.json ?? false);
   });
 
 program
   .command('drain')
-  .description('withdraw the route and wait until queries stop arriving')
-  .option(...httpOption)
+  .description('withdraw the route and wait until queries stop arriving (exit 0 drained, 3 timed out)')
+  .option(...socketOption)
   .option('--timeout <s>', 'give up waiting after this long', '60')
   .option('--max-qps <n>', 'query rate that counts as drained', '1')
-  .action(async (o: { http: string; timeout: string; maxQps: string }) => {
-    process.exitCode = await (await import('./ops.js')).runDrain(o.http, Number(o.timeout) * 1000, Number(o.maxQps));
+  .action(async (o: { controlSocket: string; timeout: string; maxQps: string }) => {
+    process.exitCode = await (await import('./ops.js')).runDrain(o.controlSocket, Number(o.timeout) * 1000, Number(o.maxQps));
   });
 
 program
   .command('undrain')
   .description('announce again (after the rise count)')
-  .option(...httpOption)
-  .action(async (o: { http: string }) => {
-    process.exitCode = await (await import('./ops.js')).runUndrain(o.http);
+  .option(...socketOption)
+  .action(async (o: { controlSocket: string }) => {
+    process.exitCode = await (await import('./ops.js')).runUndrain(o.controlSocket);
   });
 
 program
   .command('reload')
   .description('recompile every zone file now')
-  .option(...httpOption)
-  .action(async (o: { http: string }) => {
-    process.exitCode = await (await import('./ops.js')).runReload(o.http);
+  .option(...socketOption)
+  .action(async (o: { controlSocket: string }) => {
+    process.exitCode = await (await import('./ops.js')).runReload(o.controlSocket);
   });
 
 program

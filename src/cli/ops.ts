@@ -1,4 +1,6 @@
-// Operator commands that talk to a running service over its --http address: status, drain, undrain, reload.
+// Operator commands: status, drain, undrain, reload over the control socket; status also over a node's read-only --http.
+
+import { controlCall } from '../control/control-client.js';
 
 interface Status {
   state: string;
@@ -11,15 +13,22 @@ interface Status {
   bird: { written: { state: string } | null; lastReload: { ok: boolean; at: number; code?: number } | null; lastError: { message: string } | null } | null;
 }
 
-async function call(http: string, method: 'GET' | 'POST', path: string, timeoutMs = 5000): Promise<Status> {
+/** Where the CLI talks to the service: its control socket (everything), or a node's --http (status only, read-only). */
+export type Door = { kind: 'socket'; path: string } | { kind: 'http'; addr: string };
+
+async function httpStatus(addr: string, timeoutMs = 5000): Promise<Status> {
   let res: Response;
   try {
-    res = await fetch(`http://${http}${path}`, { method, signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(`http://${addr}/status`, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    throw new Error(`cannot reach anycastd at ${http} (is it running with --http ${http}?): ${(err as Error).message}`);
+    throw new Error(`cannot reach anycastd at ${addr} (is it running with --http ${addr}?): ${(err as Error).message}`);
   }
-  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`GET /status: HTTP ${res.status}`);
   return (await res.json()) as Status;
+}
+
+function readStatus(door: Door): Promise<Status> {
+  return door.kind === 'http' ? httpStatus(door.addr) : controlCall<Status>(door.path, 'status');
 }
 
 export function formatStatus(s: Status): string {
@@ -39,19 +48,19 @@ export function formatStatus(s: Status): string {
   return lines.join('\n');
 }
 
-export async function runStatus(http: string, json: boolean): Promise<number> {
-  const s = await call(http, 'GET', '/status');
+export async function runStatus(door: Door, json: boolean): Promise<number> {
+  const s = await readStatus(door);
   console.log(json ? JSON.stringify(s, null, 2) : formatStatus(s));
   return 0;
 }
 
-export async function runReload(http: string): Promise<number> {
-  console.log(formatStatus(await call(http, 'POST', '/reload', 120_000)));
+export async function runReload(socket: string): Promise<number> {
+  console.log(formatStatus(await controlCall<Status>(socket, 'reload', {}, 120_000)));
   return 0;
 }
 
-export async function runUndrain(http: string): Promise<number> {
-  const s = await call(http, 'POST', '/undrain');
+export async function runUndrain(socket: string): Promise<number> {
+  const s = await controlCall<Status>(socket, 'undrain');
   console.log(`undrained: ${s.state} (${s.reason}); the route returns after the rise count`);
   return 0;
 }
@@ -60,14 +69,14 @@ export async function runUndrain(http: string): Promise<number> {
 export const DRAIN_EXIT = { drained: 0, timeout: 3 } as const;
 
 /** Withdraws, then waits until the query rate is about zero (routers moved the traffic) or the timeout passes. */
-export async function runDrain(http: string, timeoutMs: number, maxQps: number): Promise<number> {
-  let s = await call(http, 'POST', '/drain');
+export async function runDrain(socket: string, timeoutMs: number, maxQps: number): Promise<number> {
+  let s = await controlCall<Status>(socket, 'drain');
   console.log(`withdrawn: ${s.state} (${s.routing}); waiting for traffic to stop (<= ${maxQps} qps, timeout ${timeoutMs / 1000} s)`);
   const deadline = Date.now() + timeoutMs;
   let calm = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
-    s = await call(http, 'GET', '/status');
+    s = await controlCall<Status>(socket, 'status');
     // Two calm readings in a row: one could fall between two bursts.
     calm = s.qps <= maxQps ? calm + 1 : 0;
     if (calm >= 2) {

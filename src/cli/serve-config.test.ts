@@ -3,15 +3,17 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
-import { packageVersion, serveConfig, type ServeFlags } from './serve-config.js';
+import { packageVersion, serveConfig } from './serve-config.js';
+import { type GivenOptions, readServeOptions } from './serve-options.js';
 
-/** What commander hands over for `anycastd serve` with no flags (the defaults in main.ts). */
-const DEFAULTS: ServeFlags = {
-  listen: [], zones: './zones', maxUdpSize: '1232', tcpIdleMs: '10000', tcpMaxConnections: '1000', tcpMaxQueries: '10000',
+/** The defaults of the serve contract (README, DESIGN.md), as a user would type them. */
+const DEFAULTS: GivenOptions = {
+  listen: ['127.0.0.1:5353'], zones: './zones', maxUdpSize: '1232', tcpIdleMs: '10000', tcpMaxConnections: '1000', tcpMaxQueries: '100000',
   zonesRescanMs: '5000', zonesDebounceMs: '200', zoneDeleteGraceMs: '30000', zoneOrigin: [], birdSocket: '/run/bird/bird.ctl',
   checkInterval: '1000', rise: '2', fall: '2', holdDown: '5000', maxLagMs: '250', prepend: '3', drainMs: '5000', workers: '1',
 };
-const flags = (over: Partial<ServeFlags> = {}): ServeFlags => ({ ...DEFAULTS, ...over });
+/** The options as if given on the command line. */
+const flags = (given: GivenOptions = {}) => readServeOptions(given);
 
 describe('serveConfig defaults', () => {
   it('matches the contract in DESIGN.md', () => {
@@ -27,15 +29,17 @@ describe('serveConfig defaults', () => {
     expect(c.workers).toBe(1);
     expect(c.drainMs).toBe(5000);
     expect(c.debugEndpoints).toBe(false);
+    expect(c.controlSocket).toEqual({ path: '/run/anycastd/control.sock', explicit: false });
+    expect(c.httpAllow).toEqual([]);
     expect(c.control).toMatchObject({
       checkIntervalMs: 1000, rise: 2, fall: 2, holdDownMs: 5000, maxLagMs: 250, maxElu: DEFAULT_MAX_ELU, capacityQps: null, maxRssBytes: null,
       anycast: [], birdInclude: null, birdSocket: '/run/bird/bird.ctl', prependCount: 3, med: null, maintenanceFile: null,
     });
   });
 
-  it('falls back to the same defaults when commander gives nothing for the optional ones', () => {
-    const bare: ServeFlags = { ...DEFAULTS, birdSocket: undefined, checkInterval: undefined, rise: undefined, fall: undefined, holdDown: undefined, maxLagMs: undefined, prepend: undefined, drainMs: undefined, workers: undefined };
-    expect(serveConfig(bare)).toEqual(serveConfig(flags()));
+  it('gives the same configuration for no flags as for the contract defaults typed out', () => {
+    expect(serveConfig(flags())).toEqual(serveConfig(flags(DEFAULTS)));
+    expect(serveConfig(flags()).server.tcp.maxQueriesPerConnection).toBe(100_000);
   });
 });
 
@@ -67,7 +71,7 @@ describe('serveConfig values', () => {
 });
 
 describe('serveConfig validation', () => {
-  const cases: [Partial<ServeFlags>, string][] = [
+  const cases: [GivenOptions, string][] = [
     [{ workers: '0' }, '--workers must be an integer >= 1, got "0"'],
     [{ workers: '1.5' }, '--workers must be an integer >= 1, got "1.5"'],
     [{ rise: 'two' }, '--rise must be an integer >= 1, got "two"'],
@@ -91,6 +95,9 @@ describe('serveConfig validation', () => {
     [{ listen: ['127.0.0.1:70000'] }, 'bad listen address "127.0.0.1:70000": port out of range'],
     [{ http: '[127.0.0.1]:8053' }, 'bad listen address "[127.0.0.1]:8053": brackets are for IPv6'],
     [{ birdInclude: '/run/anycastd/bird-anycast.conf' }, '--bird-include needs at least one --anycast PREFIX to announce'],
+    [{ http: '127.0.0.1:8053', httpAllow: ['10.0.0.0/33'] }, '--http-allow prefix length of "10.0.0.0/33" must be 0..32'],
+    [{ http: '127.0.0.1:8053', httpAllow: ['prometheus'] }, '--http-allow expects an IPv4 or IPv6 prefix'],
+    [{ httpAllow: ['10.0.0.0/8'] }, '--http-allow limits the --http listener: give --http ADDR:PORT too'],
   ];
   for (const [over, message] of cases) {
     it(`rejects ${JSON.stringify(over)}`, () => {
@@ -101,5 +108,11 @@ describe('serveConfig validation', () => {
   // A typo must stop the start: otherwise every include write fails and BIRD never gets a file at all.
   it('rejects an invalid --anycast prefix at start', () => {
     expect(() => serveConfig(flags({ anycast: ['192.0.2.1/33'], birdInclude: '/run/anycastd/bird-anycast.conf' }))).toThrow(/anycast/);
+  });
+
+  it('takes --control-socket as explicit, and --http-allow prefixes of both families', () => {
+    const c = serveConfig(flags({ controlSocket: '/tmp/x/control.sock', http: '[::]:9100', httpAllow: ['10.0.0.0/8', '2001:db8::/32'] }));
+    expect(c.controlSocket).toEqual({ path: '/tmp/x/control.sock', explicit: true });
+    expect(c.httpAllow).toEqual([{ address: '10.0.0.0', length: 8, family: 'ipv4' }, { address: '2001:db8::', length: 32, family: 'ipv6' }]);
   });
 });

@@ -11,16 +11,21 @@ import { ThreadWorkers } from '../control/thread-workers.js';
 import { type DataPath, pickDataPathMode } from '../control/data-path.js';
 import { DATA_PROCESS_ENV, type ToDataProcess } from '../control/thread-ipc.js';
 import { ThreadHost } from '../server/thread-host.js';
-import { startHttp } from '../control/http.js';
+import { type HttpService, isHealthy, startHttp, statusDocument } from '../control/http.js';
+import { renderMetrics } from '../control/metrics.js';
+import { LoopLag } from '../control/loop-lag.js';
+import { type ControlSocket, ControlSocketError, startControlSocket } from '../control/control-socket.js';
+import { controlHandler } from '../control/control-commands.js';
 import { startServiceNotifier } from '../control/sd-notify.js';
 import type { ToWorker } from '../control/ipc.js';
 import { formatListen } from '../transport/address.js';
-import { type ServeConfig, type ServeFlags, serveConfig } from './serve-config.js';
+import { type ServeConfig, serveConfig } from './serve-config.js';
+import type { ServeOptions } from './serve-options.js';
 
-export async function runServe(flags: ServeFlags): Promise<void> {
-  const config = serveConfig(flags);
-  const log = createLogger(flags.logLevel);
-  if (process.env[DATA_PROCESS_ENV] === 'threads') return runThreadHost(config, flags.logLevel, log.child({ data: 'threads' }));
+export async function runServe(options: ServeOptions): Promise<void> {
+  const config = serveConfig(options);
+  const log = createLogger(options.logLevel, options.logFormat);
+  if (process.env[DATA_PROCESS_ENV] === 'threads') return runThreadHost(config, options, log.child({ data: 'threads' }));
   if (cluster.isWorker) return runDataWorker(config, log.child({ worker: process.env.ANYCASTD_WORKER_ID }));
   return runPrimary(config, log);
 }
@@ -32,11 +37,39 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   const workers: DataPath = mode === 'threads' ? new ThreadWorkers(config.workers, log) : new DataWorkers(config.workers, log);
   log.info({ mode, workers: config.workers }, mode === 'threads' ? 'data path: threads in one process, zones shared' : 'data path: cluster processes, a zone copy each');
   const control = new ControlPlane(config.control, workers, log);
-  // The include file is written (withdrawn) before anything else, so BIRD always finds it.
+  const lag = new LoopLag();
+  let controlSocket: ControlSocket | null = null;
+  let http: HttpService | null = null;
+  const status = () => statusDocument(control, config.version, { controlLoop: lag.latest, controlSocket: controlSocket?.path ?? null });
+  controlSocket = await openControlSocket(config, log, controlHandler({
+    status,
+    setDrain: (on) => control.setDrain(on),
+    reload: () => workers.reload(),
+    broadcast: (msg) => workers.broadcast(msg),
+    debugCommands: config.debugEndpoints,
+  }, log));
+  // Only now, with the socket ours (a second instance stops above): the include file is written
+  // (withdrawn) before anything else, so BIRD always finds it.
   control.start();
   await workers.start();
-  const http = config.http ? await startHttp({ listen: config.http, debugEndpoints: config.debugEndpoints, version: config.version }, control, workers, () => workers.reload(), log) : null;
-  if (http) log.info({ http: formatListen(config.http!) }, 'status and metrics over HTTP');
+  if (config.http) {
+    http = await startHttp({ listen: config.http, allow: config.httpAllow }, () => {
+      const state = control.snapshot().state;
+      return {
+        status: `${JSON.stringify(status(), null, 2)}\n`,
+        metrics: renderMetrics(control, workers.running, workers.restartsTotal, { http: http?.counters ?? null, control: controlSocket?.counters ?? null, loop: lag.latest }),
+        state,
+        healthy: isHealthy(state),
+      };
+    }, log);
+    log.info({ http: formatListen(config.http), allow: config.httpAllow.length ? config.httpAllow.map((p) => `${p.address}/${p.length}`) : 'any' }, 'read-only status and metrics over HTTP');
+  }
+  // Each round closes a lag window and refreshes what HTTP serves; the timer covers a round stuck on a hung worker.
+  control.onRound = () => {
+    lag.take();
+    void http?.publish();
+  };
+  setInterval(() => void http?.publish(), 1000).unref();
   sd.ready(control);
 
   process.on('SIGHUP', () => {
@@ -53,13 +86,31 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     log.info({ signal, drainMs }, config.control.birdInclude ? 'stopping: withdrawing the route, answering during the drain window' : 'stopping');
     await control.shutdown();
     await new Promise((r) => setTimeout(r, drainMs));
-    http?.close();
+    await http?.close();
+    await controlSocket?.close();
     await workers.stop(2000);
     log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The operator's door. A default path we may not create (a non-root `npm start`) costs the door, not the service. */
+async function openControlSocket(config: ServeConfig, log: Logger, handler: Parameters<typeof startControlSocket>[1]): Promise<ControlSocket | null> {
+  const { path, explicit } = config.controlSocket;
+  try {
+    const socket = await startControlSocket(path, handler, log);
+    log.info({ controlSocket: path }, 'control socket: drain, undrain, reload through here (mode 0660)');
+    return socket;
+  } catch (err) {
+    if (err instanceof ControlSocketError && err.kind === 'no-access' && !explicit) {
+      log.warn({ controlSocket: path, err: err.message },
+        `no control socket: ${err.message}; drain/undrain/reload are unavailable (use --control-socket PATH somewhere writable, or run under systemd with RuntimeDirectory=anycastd)`);
+      return null;
+    }
+    throw err;
+  }
 }
 
 async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
@@ -85,12 +136,13 @@ async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
 }
 
 /** Thread mode's data process: shared zones, N data threads, relaying the control plane's messages. */
-async function runThreadHost(config: ServeConfig, logLevel: string | undefined, log: Logger): Promise<void> {
+async function runThreadHost(config: ServeConfig, options: ServeOptions, log: Logger): Promise<void> {
   const send = (msg: object) => {
     if (process.connected) process.send!(msg);
   };
-  const host = new ThreadHost({ server: config.server, workers: config.workers, debug: config.debugEndpoints, logLevel }, send, log);
+  const host = new ThreadHost({ server: config.server, workers: config.workers, debug: config.debugEndpoints, logLevel: options.logLevel, logFormat: options.logFormat }, send, log);
   process.on('message', (msg: ToDataProcess) => host.handle(msg));
+  // As a cluster worker: the control plane decides when to stop (after the drain window).
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
   process.on('disconnect', () => {

@@ -14,7 +14,7 @@ import { runSelfCheck, type SelfCheckOutcome, type ZoneExpectation } from './sel
 import type { WorkerReply } from './workers.js';
 import type { DataPath } from './data-path.js';
 import type { WorkerReport } from './ipc.js';
-import { serialIsNewer } from '../zone/zone-manager.js';
+import { serialLess } from '../zone/serial.js';
 
 export interface ControlConfig {
   listen: ListenAddress[];
@@ -49,6 +49,8 @@ export class ControlPlane {
   readonly transitions: Transition[] = [];
   readonly transitionCounts = new Map<string, number>();
   lastRound: RoundRecord | null = null;
+  /** Called after every round (and its BIRD update): the HTTP thread's snapshot is refreshed from here. */
+  onRound: (() => void) | null = null;
   roundsTotal = 0;
   selfCheckFailures = 0;
   private drainRequested = false;
@@ -149,6 +151,7 @@ export class ControlPlane {
       this.log.error({ err }, 'health round failed');
     } finally {
       this.running = false;
+      this.onRound?.();
     }
   }
 
@@ -238,7 +241,7 @@ export function expectedZones(reports: WorkerReport[]): ZoneExpectation[] {
     const everywhere = reports.every((r) =>
       r.zones.some((o) => {
         if (o.origin !== z.origin || o.serial === null) return false;
-        if (serialIsNewer(o.serial, serial)) serial = o.serial;
+        if (serialLess(o.serial, serial)) serial = o.serial;
         return true;
       }),
     );

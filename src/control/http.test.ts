@@ -1,7 +1,6 @@
-// HTTP on --http against a real ControlPlane and DnsServer in-process: /metrics, /status, /healthz, drain/undrain, /debug/*.
+// Read-only HTTP on --http (its own thread) against a real ControlPlane and DnsServer in-process: what it serves and what it refuses.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +9,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DnsServer } from '../server/server.js';
 import { ControlAgent } from '../server/agent.js';
 import { serveConfig } from '../cli/serve-config.js';
+import { readServeOptions } from '../cli/serve-options.js';
 import { ControlPlane, type ControlConfig } from './control-plane.js';
 import type { DataWorkers, WorkerReply } from './workers.js';
-import { startHttp } from './http.js';
+import { type HttpService, isHealthy, startHttp, statusDocument } from './http.js';
+import { renderMetrics } from './metrics.js';
+import { HTTP_LIMITS } from './http-thread.js';
+import { parseAllowPrefix } from './http-allow.js';
 import { freePort } from './free-port.test-util.js';
 
 const HOST = '127.0.0.1';
@@ -32,21 +35,34 @@ function fakeWorkers(agent: ControlAgent, extra: WorkerReply[] = []) {
   };
 }
 
+/** Writes `text` and collects what comes back until the server closes (or 2 s pass). */
+function rawExchange(port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const sock = net.connect(port, HOST, () => sock.write(text));
+    const done = () => (clearTimeout(timer), sock.destroy(), resolve(got));
+    const timer = setTimeout(done, 2000);
+    sock.on('data', (d) => (got += String(d)));
+    sock.on('close', done);
+    sock.on('error', done);
+  });
+}
+
 describe('control HTTP', () => {
   let dir: string;
   let dns: DnsServer;
   let agent: ControlAgent;
   let config: ControlConfig;
-  const servers: http.Server[] = [];
+  const services: HttpService[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'anycastd-http-'));
     writeFileSync(join(dir, 'http.test.zone'), `$ORIGIN http.test.\n$TTL 60\n@ SOA ns1 host ${SERIAL} 7200 900 1209600 60\n@ NS ns1\nns1 A 192.0.2.53\n`);
-    const serve = serveConfig({
+    const serve = serveConfig(readServeOptions({
       listen: [`${HOST}:${await freePort()}`], zones: dir, nsid: 't', maxUdpSize: '1232', tcpIdleMs: '1000', tcpMaxConnections: '10',
       tcpMaxQueries: '10', zonesRescanMs: '60000', zonesDebounceMs: '1', zoneDeleteGraceMs: '1000', zoneOrigin: [],
       rise: '1', fall: '1', holdDown: '0', checkInterval: '100',
-    });
+    }));
     dns = new DnsServer(serve.server, silent);
     await dns.start();
     agent = new ControlAgent(dns, () => undefined, { workerId: 0, debug: false, reportRss: true }, () => undefined);
@@ -54,23 +70,32 @@ describe('control HTTP', () => {
   });
 
   afterAll(async () => {
-    for (const s of servers) s.close();
+    for (const s of services) await s.close();
     await dns?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(debugEndpoints = false, extra: WorkerReply[] = []) {
+  async function start(extra: WorkerReply[] = [], allow: string[] = []) {
     const workers = fakeWorkers(agent, extra);
     const control = new ControlPlane(config, workers as unknown as DataWorkers, silent);
-    const reload = vi.fn(async () => undefined);
-    const server = await startHttp({ listen: { host: HOST, port: 0, family: 4 }, debugEndpoints, version: '9.9.9' }, control, workers as unknown as DataWorkers, reload, silent);
-    servers.push(server);
-    const base = `http://${HOST}:${(server.address() as net.AddressInfo).port}`;
-    const call = async (method: string, path: string) => {
-      const res = await fetch(base + path, { method });
-      return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+    const service: HttpService = await startHttp({ listen: { host: HOST, port: 0, family: 4 }, allow: allow.map(parseAllowPrefix) }, () => {
+      const state = control.snapshot().state;
+      return {
+        status: JSON.stringify(statusDocument(control, '9.9.9')),
+        metrics: renderMetrics(control, workers.running, workers.restartsTotal),
+        state,
+        healthy: isHealthy(state),
+      };
+    }, silent);
+    services.push(service);
+    const base = `http://${HOST}:${service.port}`;
+    // What the primary does after each round: hand the thread a fresh snapshot.
+    const call = async (method: string, path: string, init: RequestInit = {}) => {
+      await service.publish();
+      const res = await fetch(base + path, { method, ...init });
+      return { status: res.status, type: res.headers.get('content-type') ?? '', allow: res.headers.get('allow'), body: await res.text() };
     };
-    return { control, workers, reload, call };
+    return { control, workers, service, call };
   }
 
   it('/healthz is 503 until the node is up, then 200', async () => {
@@ -112,59 +137,105 @@ describe('control HTTP', () => {
     expect(s.transitions.map((t: { from: string; to: string }) => `${t.from}->${t.to}`)).toEqual(['starting->up']);
   });
 
-  it('POST /drain withdraws at once (healthz 503), POST /undrain starts over and rises again', async () => {
-    const { control, call } = await start();
+  it('refuses POST /drain (and every other state change) with 405: the node stays up and announced', async () => {
+    const { control, workers, call } = await start();
     await control.round();
+    await control.round();
+    for (const path of ['/drain', '/undrain', '/reload', '/debug/block?ms=10', '/debug/load?busy=5']) {
+      const r = await call('POST', path);
+      expect(r.status, path).toBe(405);
+      expect(r.allow).toBe('GET, HEAD');
+    }
+    for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS']) expect((await call(method, '/status')).status, method).toBe(405);
     await control.round();
     expect(control.snapshot().state).toBe('up');
-    const drained = await call('POST', '/drain');
-    expect(drained.status).toBe(200);
-    expect(JSON.parse(drained.body)).toMatchObject({ state: 'draining', routing: 'withdraw', draining: true });
-    expect((await call('GET', '/healthz')).status).toBe(503);
-    const undrained = await call('POST', '/undrain');
-    expect(JSON.parse(undrained.body)).toMatchObject({ draining: false });
-    expect(['starting', 'up']).toContain(JSON.parse(undrained.body).state);
-    await control.round();
+    expect(control.draining).toBe(false);
+    expect(workers.reload).not.toHaveBeenCalled();
+    expect(workers.broadcast).not.toHaveBeenCalled();
     expect((await call('GET', '/healthz')).status).toBe(200);
   });
 
-  it('POST /reload reloads the zones and answers with the status', async () => {
-    const { reload, call } = await start();
-    const r = await call('POST', '/reload');
-    expect(r.status).toBe(200);
-    expect(reload).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(r.body)).toHaveProperty('state');
-  });
-
-  it('/debug/* is 404 without debugEndpoints, and nothing reaches the workers', async () => {
-    const { workers, call } = await start(false);
-    expect((await call('POST', '/debug/block?ms=10')).status).toBe(404);
-    expect((await call('POST', '/debug/load?busy=5&period=10')).status).toBe(404);
-    expect(workers.broadcast).not.toHaveBeenCalled();
-  });
-
-  it('/debug/block and /debug/load reach the workers with debugEndpoints, POST only', async () => {
-    const { workers, call } = await start(true);
-    expect(JSON.parse((await call('POST', '/debug/block?ms=50')).body)).toEqual({ kind: 'debug-block', ms: 50 });
-    expect(JSON.parse((await call('POST', '/debug/block?ms=999999')).body)).toEqual({ kind: 'debug-block', ms: 60_000 });
-    expect(JSON.parse((await call('POST', '/debug/load?busy=5&period=1')).body)).toEqual({ kind: 'debug-load', busyMs: 5, periodMs: 10 });
-    expect(workers.broadcast).toHaveBeenCalledTimes(3);
-    expect((await call('GET', '/debug/block')).status).toBe(404);
-    expect((await call('POST', '/debug/nothing')).status).toBe(404);
-  });
-
-  it('answers 404 to unknown paths and wrong methods', async () => {
-    const { call } = await start();
+  it('answers 404 to unknown paths, 413 to a request with a body, and HEAD like GET without a body', async () => {
+    const { service, call } = await start();
     expect((await call('GET', '/')).status).toBe(404);
     expect((await call('GET', '/drain')).status).toBe(404);
-    expect((await call('POST', '/metrics')).status).toBe(404);
+    // fetch will not send a GET with a body; a raw request will.
+    const raw = await rawExchange(service.port, 'GET /status HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\n\r\nhello');
+    expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    const head = await call('HEAD', '/status');
+    expect(head).toMatchObject({ status: 200, body: '' });
+  });
+
+  it('--http-allow: a client outside the list is dropped at accept, one inside is served', async () => {
+    const outside = await start([], ['10.0.0.0/8', '2001:db8::/32']);
+    await expect(outside.call('GET', '/healthz')).rejects.toThrow();
+    await outside.service.publish();
+    expect(outside.service.counters.deniedByAllowList).toBeGreaterThan(0);
+    const inside = await start([], ['127.0.0.0/8']);
+    expect((await inside.call('GET', '/healthz')).status).toBe(503);
+  });
+
+  it(`caps concurrent connections at ${HTTP_LIMITS.maxConnections}; the slot frees when a client leaves`, async () => {
+    const { service, call } = await start();
+    const held: net.Socket[] = [];
+    try {
+      for (let i = 0; i < HTTP_LIMITS.maxConnections; i++) {
+        held.push(await new Promise<net.Socket>((ok, fail) => {
+          const s = net.connect(service.port, HOST, () => ok(s));
+          s.once('error', fail);
+        }));
+      }
+      // One more is accepted by the kernel, then closed by the server without an answer.
+      const extra = net.connect(service.port, HOST);
+      const closed = await new Promise<string>((ok) => {
+        extra.on('data', () => ok('data'));
+        extra.on('error', () => ok('closed'));
+        extra.on('close', () => ok('closed'));
+      });
+      expect(closed).toBe('closed');
+    } finally {
+      for (const s of held) s.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await call('GET', '/healthz')).status).toBe(503);
+    await service.publish();
+    expect(service.counters.droppedOverLimit).toBeGreaterThan(0);
+  });
+
+  it(`closes a slowloris client that never finishes its request head (within ${HTTP_LIMITS.headersTimeoutMs} ms + a check interval)`, async () => {
+    const { service } = await start();
+    const sock = net.connect(service.port, HOST);
+    const t0 = Date.now();
+    let n = 0;
+    const drip = setInterval(() => sock.write(`x-slow-${n++}: a\r\n`), 500);
+    sock.write('GET /status HTTP/1.1\r\nhost: x\r\n');
+    const reply = await new Promise<string>((resolve) => {
+      let got = '';
+      sock.on('data', (d) => (got += String(d)));
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => undefined);
+    }).finally(() => clearInterval(drip));
+    const ms = Date.now() - t0;
+    expect(reply).toMatch(/^HTTP\/1.1 408/);
+    expect(ms).toBeGreaterThanOrEqual(HTTP_LIMITS.headersTimeoutMs - 100);
+    expect(ms).toBeLessThan(HTTP_LIMITS.headersTimeoutMs + 2500);
+  }, 15_000);
+
+  it(`ends a keep-alive connection after ${HTTP_LIMITS.maxRequestsPerConnection} requests`, async () => {
+    const { service } = await start();
+    await service.publish();
+    const one = 'GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n';
+    const raw = await rawExchange(service.port, one.repeat(HTTP_LIMITS.maxRequestsPerConnection + 5));
+    const heads = raw.split('HTTP/1.1 ').length - 1;
+    expect(heads).toBe(HTTP_LIMITS.maxRequestsPerConnection);
+    expect(raw).toMatch(/connection: close/i);
   });
 
   // With two workers and one hung, the probes are answered by the other one: /status and the metric
   // must still show the round's verdict, which fails on the silent worker.
   it('reports the self-check as failed when a worker is silent', async () => {
     const extra: WorkerReply[] = [];
-    const { control, call } = await start(false, extra);
+    const { control, call } = await start(extra);
     await control.round();
     await control.round();
     expect(control.snapshot().state).toBe('up');

@@ -1,21 +1,27 @@
-// HTTP on --http: /metrics, /status, /healthz for monitoring; POST /drain, /undrain, /reload for the CLI.
+// HTTP on --http, read-only: /metrics, /status, /healthz, served by a thread from snapshots the primary publishes.
 
-import http from 'node:http';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { ListenAddress } from '../transport/address.js';
 import type { ControlPlane } from './control-plane.js';
-import type { DataPath } from './data-path.js';
-import type { ToWorker } from './ipc.js';
-import { renderMetrics } from './metrics.js';
+import type { AllowPrefix } from './http-allow.js';
+import type { FromHttpThread, HttpCounters, HttpSnapshot, HttpThreadConfig, ToHttpThread } from './http-thread.js';
+import type { LoopLagWindow } from './loop-lag.js';
 
 export interface HttpOptions {
   listen: ListenAddress;
-  /** Exposes /debug/* (block the data path, induce lag) for tests; never on a production node. */
-  debugEndpoints: boolean;
-  version: string;
+  allow: AllowPrefix[];
 }
 
-export function statusDocument(control: ControlPlane, version: string): object {
+/** What only the primary knows besides the control plane: its own loop lag and its control socket. */
+export interface StatusExtras {
+  controlLoop?: LoopLagWindow;
+  controlSocket?: string | null;
+}
+
+export function statusDocument(control: ControlPlane, version: string, extras: StatusExtras = {}): object {
   const snap = control.snapshot();
   const round = control.lastRound;
   const reports = (round?.workers ?? []).map((w) => ({
@@ -50,56 +56,88 @@ export function statusDocument(control: ControlPlane, version: string): object {
     workers: reports,
     bird: control.birdStatus(),
     transitions: control.transitions.slice(-10),
+    ...extras,
   };
 }
 
-export function startHttp(opts: HttpOptions, control: ControlPlane, workers: DataPath, reload: () => Promise<void>, log: Logger): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const reply = (code: number, body: string, type = 'text/plain; charset=utf-8') => {
-      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
-      res.end(body);
-    };
-    const json = (code: number, value: object) => reply(code, JSON.stringify(value, null, 2) + '\n', 'application/json');
-    const route = `${req.method} ${url.pathname}`;
-    switch (route) {
-      case 'GET /metrics':
-        return reply(200, renderMetrics(control, workers.running, workers.restartsTotal), 'text/plain; version=0.0.4; charset=utf-8');
-      case 'GET /status':
-        return json(200, statusDocument(control, opts.version));
-      case 'GET /healthz': {
-        // 200 only while announced and healthy (up, or up but de-preferred for load).
-        const s = control.snapshot().state;
-        return reply(s === 'up' || s === 'overloaded' ? 200 : 503, `${s}\n`);
+/** 200 from /healthz only while announced and healthy (up, or up but de-preferred for load). */
+export function isHealthy(state: string): boolean {
+  return state === 'up' || state === 'overloaded';
+}
+
+export interface HttpService {
+  port: number;
+  /** As of the last publish; for /metrics. */
+  counters: HttpCounters;
+  /** Hands the thread a fresh snapshot; resolves once it serves it. */
+  publish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The compiled thread beside this module; when running from TypeScript sources (tests), the built one. */
+function threadFile(): URL {
+  const beside = new URL('./http-thread.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  return new URL('../../dist/control/http-thread.js', import.meta.url);
+}
+
+const RESTART_DELAY_MS = 1000;
+
+/** Starts the HTTP thread; rejects when it cannot listen (address in use), restarts it if it dies later. */
+export function startHttp(opts: HttpOptions, render: () => HttpSnapshot, log: Logger): Promise<HttpService> {
+  let seq = 0;
+  let worker: Worker;
+  let closing = false;
+  const acks = new Map<number, () => void>();
+  const service: HttpService = {
+    port: opts.listen.port,
+    counters: { requests: 0, deniedByAllowList: 0, droppedOverLimit: 0, refusedMethod: 0, refusedBody: 0 },
+    publish() {
+      const id = ++seq;
+      return new Promise<void>((resolve) => {
+        acks.set(id, resolve);
+        worker.postMessage({ kind: 'snapshot', seq: id, snapshot: render() } satisfies ToHttpThread);
+      });
+    },
+    async close() {
+      closing = true;
+      worker.postMessage({ kind: 'close' } satisfies ToHttpThread);
+      await worker.terminate();
+      for (const ack of acks.values()) ack();
+    },
+  };
+  const spawn = (port: number, started: (err: Error | null) => void) => {
+    const config: HttpThreadConfig = { host: opts.listen.host, port, allow: opts.allow };
+    worker = new Worker(threadFile(), { workerData: config });
+    worker.unref();
+    worker.on('message', (msg: FromHttpThread) => {
+      if (msg.kind === 'listening') {
+        service.port = msg.port;
+        started(null);
+        void service.publish();
+      } else if (msg.kind === 'listen-error') {
+        started(new Error(`--http ${opts.listen.host}:${port}: ${msg.message}`));
+      } else {
+        service.counters = msg.counters;
+        // Acks arrive in order: this one covers every earlier publish too.
+        for (const [id, ack] of acks) if (id <= msg.seq) (acks.delete(id), ack());
       }
-      case 'POST /drain':
-      case 'POST /undrain':
-        return void control.setDrain(url.pathname === '/drain').then(() => json(200, statusDocument(control, opts.version)));
-      case 'POST /reload':
-        return void reload().then(() => json(200, statusDocument(control, opts.version)));
-    }
-    if (opts.debugEndpoints && req.method === 'POST' && url.pathname.startsWith('/debug/')) {
-      const num = (k: string, d: number) => Number(url.searchParams.get(k) ?? d);
-      let msg: ToWorker | null = null;
-      // ?worker=N aims a trigger at one worker (process or thread); without it, all of them.
-      const worker = url.searchParams.has('worker') ? { worker: num('worker', 0) } : {};
-      if (url.pathname === '/debug/block') msg = { kind: 'debug-block', ms: Math.min(num('ms', 2000), 60_000), ...worker };
-      if (url.pathname === '/debug/crash') msg = { kind: 'debug-crash', ...worker };
-      if (url.pathname === '/debug/load') msg = { kind: 'debug-load', busyMs: num('busy', 0), periodMs: Math.max(10, num('period', 100)) };
-      if (msg) {
-        log.warn({ debug: msg }, 'debug trigger');
-        workers.broadcast(msg);
-        return json(200, msg);
-      }
-    }
-    reply(404, 'not found\n');
-  });
-  server.on('error', (err) => log.error({ err }, 'HTTP server error'));
+    });
+    worker.on('error', (err) => log.error({ err }, 'HTTP thread failed'));
+    worker.on('exit', (code) => {
+      for (const ack of acks.values()) ack();
+      acks.clear();
+      if (closing) return;
+      log.error({ code }, `HTTP thread exited; restarting in ${RESTART_DELAY_MS} ms`);
+      setTimeout(() => spawn(service.port, (err) => err && log.error({ err }, 'HTTP thread restart failed')), RESTART_DELAY_MS).unref();
+    });
+  };
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.listen.port, opts.listen.host, () => {
-      server.off('error', reject);
-      resolve(server);
+    spawn(opts.listen.port, (err) => {
+      if (!err) return resolve(service);
+      closing = true;
+      void worker.terminate();
+      reject(err);
     });
   });
 }

@@ -14,6 +14,8 @@ export interface WorkerReport {
   qtypes: Record<number, number>;
   dropped: number;
   truncated: number;
+  /** Responses by outcome (positive, nxdomain, referral, ...), keyed by the anycastd_responses_total label. */
+  outcomes: Record<string, number>;
   tcpConnections: number;
   lag: LagWindow;
   rssBytes: number;

@@ -29,6 +29,7 @@ function report(over: Partial<WorkerReport> = {}): WorkerReport {
   rcodes[16] = 1;
   return {
     pid: 1234, queriesUdp: 80, queriesTcp: 20, rcodes, qtypes: { 1: 50, 6: 30, 28: 10, 65280: 5, 256: 5 }, dropped: 3, truncated: 4,
+    outcomes: { positive: 80, chain: 0, nxdomain: 7, nodata: 3, referral: 2, wildcard: 4, wildcard_nodata: 1, refused: 2, error: 1 },
     tcpConnections: 2, lag: { lagP99Ms: 12, lagMaxMs: 30, elu: 0.25, windowMs: 1000, samples: 100 }, rssBytes: 50e6, heapUsedBytes: 20e6,
     zones: [
       { file: 'example.test.zone', origin: 'example.test.', serial: 2024010101, records: 12, loadedAt: 1, hash: 'h', lastError: null, lastErrorAt: null, lastSuccessAt: 1_700_000_000_000, removeAt: null },
@@ -115,7 +116,12 @@ function readmeMetrics(): Map<string, string[]> {
 }
 
 describe('renderMetrics', () => {
-  const text = renderMetrics(controlWith({ bird: true }), 2, 3);
+  const access = {
+    http: { requests: 40, deniedByAllowList: 7, droppedOverLimit: 1200, refusedMethod: 3, refusedBody: 1 },
+    control: { ok: 5, error: 2, rejected: 1 },
+    loop: { p99Ms: 4, maxMs: 12.5 },
+  };
+  const text = renderMetrics(controlWith({ bird: true }), 2, 3, access);
   const families = parseExposition(text);
 
   it('names every family anycastd_<subsystem>_<name>, counters in _total, gauges with a unit or as a count/state', () => {
@@ -152,6 +158,10 @@ describe('renderMetrics', () => {
     expect(value('anycastd_dns_queries_total', { transport: 'tcp' })).toBe(40);
     expect(value('anycastd_dns_responses_total', { rcode: 'NXDOMAIN' })).toBe(14);
     expect(value('anycastd_dns_responses_total', { rcode: 'BADVERS' })).toBe(2);
+    expect(value('anycastd_responses_total', { outcome: 'positive' })).toBe(160);
+    expect(value('anycastd_responses_total', { outcome: 'nxdomain' })).toBe(14);
+    expect(value('anycastd_responses_total', { outcome: 'wildcard_nodata' })).toBe(2);
+    expect(value('anycastd_responses_total', { outcome: 'chain' })).toBe(0);
     expect(value('anycastd_dns_queries_by_type_total', { qtype: 'AAAA' })).toBe(20);
     expect(value('anycastd_dns_queries_by_type_total', { qtype: 'TYPE65280' })).toBe(10);
     expect(value('anycastd_dns_queries_by_type_total', { qtype: 'other' })).toBe(10);
@@ -163,6 +173,17 @@ describe('renderMetrics', () => {
     expect(value('anycastd_workers_running')).toBe(2);
     expect(value('anycastd_workers_restarts_total')).toBe(3);
     expect(value('anycastd_bird_reload_failures_total', { kind: 'refused-config' })).toBe(0);
+  });
+
+  it('counts what the doors refused: HTTP by reason, control-socket requests by result, and the primary loop lag', () => {
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      families.get(name)!.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    expect(value('anycastd_http_refused_total', { reason: 'allow_list' })).toBe(7);
+    expect(value('anycastd_http_refused_total', { reason: 'connection_limit' })).toBe(1200);
+    expect(value('anycastd_http_refused_total', { reason: 'method' })).toBe(3);
+    expect(value('anycastd_http_requests_total')).toBe(40);
+    expect(value('anycastd_control_requests_total', { result: 'error' })).toBe(2);
+    expect(value('anycastd_control_event_loop_lag_max_seconds')).toBe(0.0125);
   });
 
   it('matches the README: every family listed there, with the same labels, and nothing unlisted', () => {

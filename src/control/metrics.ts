@@ -3,6 +3,16 @@
 import { NODE_STATES } from '../health/state.js';
 import type { ControlPlane } from './control-plane.js';
 import type { WorkerReport } from './ipc.js';
+import type { ControlCounters } from './control-socket.js';
+import type { HttpCounters } from './http-thread.js';
+import type { LoopLagWindow } from './loop-lag.js';
+
+/** The doors into the service: HTTP refusals, control-socket requests, and the primary's own loop lag. */
+export interface AccessFigures {
+  http: HttpCounters | null;
+  control: ControlCounters | null;
+  loop: LoopLagWindow | null;
+}
 
 const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE', 'DSOTYPENI'];
 const QTYPE_NAMES: Record<number, string> = {
@@ -32,7 +42,7 @@ function sum(reports: WorkerReport[], f: (r: WorkerReport) => number): number {
   return reports.reduce((n, r) => n + f(r), 0);
 }
 
-export function renderMetrics(control: ControlPlane, workersRunning: number, workerRestarts: number): string {
+export function renderMetrics(control: ControlPlane, workersRunning: number, workerRestarts: number, access: AccessFigures | null = null): string {
   const round = control.lastRound;
   const reports = (round?.workers ?? []).flatMap((w) => (w.report ? [w.report] : []));
   const m = new Exposition();
@@ -45,6 +55,10 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
     const n = sum(reports, (r) => r.rcodes[code] ?? 0);
     if (n > 0 || code === 0) m.sample('anycastd_dns_responses_total', n, { rcode: RCODE_NAMES[code] ?? (code === 16 ? 'BADVERS' : String(code)) });
   }
+  m.family('anycastd_responses_total', 'counter', 'Responses by what the answer was: positive, chain, nxdomain, nodata, referral, wildcard, wildcard_nodata, refused, error.');
+  const outcomes = new Map<string, number>();
+  for (const r of reports) for (const [o, n] of Object.entries(r.outcomes ?? {})) outcomes.set(o, (outcomes.get(o) ?? 0) + n);
+  for (const [o, n] of outcomes) m.sample('anycastd_responses_total', n, { outcome: o });
   m.family('anycastd_dns_queries_by_type_total', 'counter', 'Queries by QTYPE.');
   const qtypes = new Map<number, number>();
   for (const r of reports) for (const [t, n] of Object.entries(r.qtypes)) qtypes.set(Number(t), (qtypes.get(Number(t)) ?? 0) + n);
@@ -106,5 +120,25 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   m.sample('anycastd_process_resident_memory_bytes', sum(reports, (r) => r.rssBytes) + process.memoryUsage().rss);
   m.family('anycastd_workers_running', 'gauge', 'Data-path workers running.').sample('anycastd_workers_running', workersRunning);
   m.family('anycastd_workers_restarts_total', 'counter', 'Data-path workers restarted after dying.').sample('anycastd_workers_restarts_total', workerRestarts);
+  if (access) renderAccess(m, access);
   return m.text();
+}
+
+function renderAccess(m: Exposition, a: AccessFigures): void {
+  if (a.loop) {
+    m.family('anycastd_control_event_loop_lag_max_seconds', 'gauge', 'Worst event-loop delay of the control plane (primary) over the last round.');
+    m.sample('anycastd_control_event_loop_lag_max_seconds', a.loop.maxMs / 1000);
+  }
+  if (a.control) {
+    m.family('anycastd_control_requests_total', 'counter', 'Control-socket requests: ok, error (malformed or failed), rejected (oversized, idle, over the connection limit).');
+    for (const result of ['ok', 'error', 'rejected'] as const) m.sample('anycastd_control_requests_total', a.control[result], { result });
+  }
+  if (a.http) {
+    m.family('anycastd_http_requests_total', 'counter', 'HTTP requests parsed on --http.').sample('anycastd_http_requests_total', a.http.requests);
+    m.family('anycastd_http_refused_total', 'counter', 'HTTP connections or requests refused, by reason.');
+    m.sample('anycastd_http_refused_total', a.http.deniedByAllowList, { reason: 'allow_list' });
+    m.sample('anycastd_http_refused_total', a.http.droppedOverLimit, { reason: 'connection_limit' });
+    m.sample('anycastd_http_refused_total', a.http.refusedMethod, { reason: 'method' });
+    m.sample('anycastd_http_refused_total', a.http.refusedBody, { reason: 'body' });
+  }
 }

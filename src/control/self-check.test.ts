@@ -9,6 +9,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsServer } from '../server/server.js';
 import { serveConfig } from '../cli/serve-config.js';
+import { readServeOptions } from '../cli/serve-options.js';
 import type { ListenAddress } from '../transport/address.js';
 import { runSelfCheck } from './self-check.js';
 import { freePort } from './free-port.test-util.js';
@@ -41,10 +42,10 @@ describe('runSelfCheck against a real server', () => {
     dir = mkdtempSync(join(tmpdir(), 'anycastd-selfcheck-'));
     writeFileSync(join(dir, 'selfcheck.test.zone'), `$ORIGIN selfcheck.test.\n$TTL 60\n@ SOA ns1 host ${SERIAL} 7200 900 1209600 60\n@ NS ns1\nns1 A 192.0.2.53\n`);
     const port = await freePort();
-    const config = serveConfig({
+    const config = serveConfig(readServeOptions({
       listen: [`${HOST}:${port}`], zones: dir, nsid: 't', maxUdpSize: '1232', tcpIdleMs: '1000', tcpMaxConnections: '10', tcpMaxQueries: '10',
       zonesRescanMs: '60000', zonesDebounceMs: '1', zoneDeleteGraceMs: '1000', zoneOrigin: [],
-    });
+    }));
     server = new DnsServer(config.server, pino({ level: 'silent' }));
     await server.start();
     addr = config.server.listen[0];

@@ -4,7 +4,7 @@ import net from 'node:net';
 import dns2 from 'dns2';
 import type { ListenAddress } from '../transport/address.js';
 import { formatListen } from '../transport/address.js';
-import { serialIsNewer } from '../zone/zone-manager.js';
+import { serialGreater } from '../zone/serial.js';
 
 const { Packet } = dns2;
 
@@ -35,7 +35,7 @@ function judge(res: InstanceType<typeof Packet>, zone: ZoneExpectation): string 
   const soa = res.answers.find((a) => a.type === Packet.TYPE.SOA);
   if (!soa) return 'no SOA in the answer';
   // Newer is fine: the zone may have been reloaded since the workers last reported.
-  if (soa.serial === undefined || (soa.serial !== zone.serial && !serialIsNewer(zone.serial, soa.serial))) return `serial ${soa.serial}, loaded ${zone.serial}`;
+  if (soa.serial === undefined || (soa.serial !== zone.serial && !serialGreater(soa.serial, zone.serial))) return `serial ${soa.serial}, loaded ${zone.serial}`;
   return null;
 }
 

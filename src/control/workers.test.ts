@@ -15,7 +15,7 @@ import { DataWorkers } from './workers.js';
 const WORKER = `
 const busy = (ms) => { const end = Date.now() + ms; while (Date.now() < end) {} };
 process.on('message', (msg) => {
-  if (msg.kind === 'report') process.send({ kind: 'report', seq: msg.seq, report: { pid: process.pid, queriesUdp: 1, queriesTcp: 0, rcodes: [], qtypes: {}, dropped: 0, truncated: 0, tcpConnections: 0, lag: { lagP99Ms: 0, lagMaxMs: 0, elu: 0, windowMs: 1, samples: 1 }, rssBytes: 1, heapUsedBytes: 1, zones: [], zoneLoadErrors: 0 } });
+  if (msg.kind === 'report') process.send({ kind: 'report', seq: msg.seq, report: { pid: process.pid, queriesUdp: 1, queriesTcp: 0, rcodes: [], qtypes: {}, dropped: 0, truncated: 0, outcomes: {}, tcpConnections: 0, lag: { lagP99Ms: 0, lagMaxMs: 0, elu: 0, windowMs: 1, samples: 1 }, rssBytes: 1, heapUsedBytes: 1, zones: [], zoneLoadErrors: 0 } });
   if (msg.kind === 'reload') process.send({ kind: 'reloaded', seq: msg.seq });
   if (msg.kind === 'debug-block') busy(msg.ms);
   if (msg.kind === 'stop' && !process.env.FAKE_IGNORE_STOP) process.exit(0);

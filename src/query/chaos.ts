@@ -4,6 +4,8 @@ import { C_CH, RCODE_REFUSED, T_TXT } from '../wire/constants.js';
 import type { Query } from '../wire/query.js';
 import { type ResponseWriter, Section } from '../wire/writer.js';
 import { bytesEqual } from '../wire/name.js';
+import { OutcomeKind, type QueryOutcome } from './outcome.js';
+import type { QueryContext, QueryRole } from './roles/role.js';
 
 export interface ServerIdentity {
   /** Answer for id.server and hostname.bind; null hides it (REFUSED). */
@@ -27,7 +29,8 @@ function txtRdata(text: string): Uint8Array {
   return out;
 }
 
-export class ChaosResponder {
+/** The CHAOS role. */
+export class ChaosResponder implements QueryRole {
   private readonly names: { name: Uint8Array; rdata: Uint8Array | null }[];
 
   constructor(id: ServerIdentity) {
@@ -41,15 +44,17 @@ export class ChaosResponder {
     ];
   }
 
-  answer(q: Query, w: ResponseWriter): void {
+  answer(q: Query, w: ResponseWriter, out: QueryOutcome, _ctx: QueryContext): void {
     const key = q.qname;
     for (const entry of this.names) {
       if (entry.name.length !== key.len || !bytesEqual(entry.name, 0, key.bytes, 0, key.len)) continue;
       // Only TXT is served; like Knot, other types and hidden names are REFUSED and answers carry no AA.
       if (entry.rdata === null || q.qtype !== T_TXT) break;
       if (!w.writeSynthetic(Section.Answer, T_TXT, C_CH, 0, 12, entry.rdata, entry.rdata.length)) w.markTruncated();
+      out.kind = OutcomeKind.Positive;
       return;
     }
     w.setRcode(RCODE_REFUSED);
+    out.kind = OutcomeKind.Refused;
   }
 }

@@ -1,15 +1,19 @@
-// One query in, one response out: parse, pick the answer path (IN zones, CHAOS, errors), finish with EDNS.
+// One query in, one response out: parse, classify into a role, let the role answer, finish with EDNS, count.
 
 import { ParseOutcome, Query, parseQuery } from '../wire/query.js';
 import { ResponseWriter } from '../wire/writer.js';
-import {
-  C_ANY, C_CH, C_IN, DEFAULT_EDNS_SIZE, MIN_UDP_SIZE, OPCODE_NOTIFY, OPCODE_QUERY, OPCODE_UPDATE,
-  RCODE_BADVERS, RCODE_FORMERR, RCODE_NOTAUTH, RCODE_NOTIMP, RCODE_REFUSED, T_AXFR, T_IXFR,
-} from '../wire/constants.js';
-import { Resolver } from './resolve.js';
+import { copyBytes } from '../wire/bytes.js';
+import { DEFAULT_EDNS_SIZE, MIN_UDP_SIZE, RCODE_SERVFAIL } from '../wire/constants.js';
 import { ChaosResponder, type ServerIdentity } from './chaos.js';
 import { QueryStats, Transport } from './stats.js';
 import { ZoneSet } from './zoneset.js';
+import { OutcomeKind, QueryOutcome } from './outcome.js';
+import { Role, classify } from './roles/classify.js';
+import { QueryContext, type Remote } from './roles/role.js';
+import { InternetRole } from './roles/internet.js';
+import { NotifyRole } from './roles/notify.js';
+import { TransferRole } from './roles/transfer.js';
+import { badVersionRole, malformedRole, otherOpcodeRole, unsupportedRole, updateRole } from './roles/errors.js';
 
 export interface HandlerOptions extends ServerIdentity {
   /** RFC 5001 NSID payload, sent only when a client asks for it. */
@@ -22,82 +26,107 @@ export interface HandlerOptions extends ServerIdentity {
 const TCP_LIMIT = 65535;
 
 export class QueryHandler {
-  readonly writer = new ResponseWriter();
   readonly stats = new QueryStats();
-  zones = new ZoneSet([]);
+  /** What the last query's answer was; overwritten by the next query (read it before then, e.g. for RRL). */
+  readonly lastOutcome = new QueryOutcome();
+  private readonly writer = new ResponseWriter();
   private readonly query = new Query();
-  private readonly resolver = new Resolver();
+  private readonly ctx = new QueryContext();
+  private readonly internet = new InternetRole();
   private readonly chaos: ChaosResponder;
-  private readonly nsid: Uint8Array | null;
+  private readonly notify = new NotifyRole();
+  private readonly transfer = new TransferRole();
   private readonly maxUdp: number;
+  /** Length of the last response, 0 for none. */
+  private responseLength = 0;
 
   constructor(options: HandlerOptions) {
     this.chaos = new ChaosResponder(options);
-    this.nsid = options.nsid === null ? null : Buffer.from(options.nsid, 'utf8');
     this.maxUdp = Math.max(MIN_UDP_SIZE, options.maxUdpSize ?? DEFAULT_EDNS_SIZE);
     this.writer.advertisedSize = this.maxUdp;
+    this.writer.nsid = options.nsid === null ? null : Buffer.from(options.nsid, 'utf8');
   }
 
-  /** Answers pkt[0..len); the response is writer.buf[0..returned length), 0 meaning no response at all. */
-  handle(pkt: Uint8Array, len: number, transport: Transport): number {
+  get zones(): ZoneSet {
+    return this.ctx.zones;
+  }
+
+  set zones(zones: ZoneSet) {
+    this.ctx.zones = zones;
+  }
+
+  /**
+   * Answers pkt[0..len) and returns the response's length, 0 meaning no response at all. The response
+   * stays readable through copyResponse()/response() until the next call.
+   */
+  handle(pkt: Uint8Array, len: number, transport: Transport, from?: Remote): number {
     const q = this.query;
     const w = this.writer;
+    const out = this.lastOutcome;
     const parsed = parseQuery(pkt, len, q);
     if (parsed === ParseOutcome.Drop) {
       this.stats.dropped++;
+      out.reset(null, false);
+      this.responseLength = 0;
       return 0;
     }
+    const ctx = this.ctx;
+    ctx.transport = transport;
+    ctx.address = from === undefined ? '' : from.address;
+    ctx.port = from === undefined ? 0 : from.port;
+    out.reset(q.hasQuestion ? q.qname : null, q.dnssecOk);
     const limit = transport === Transport.Tcp ? TCP_LIMIT : q.edns ? Math.min(Math.max(q.udpSize, MIN_UDP_SIZE), this.maxUdp) : MIN_UDP_SIZE;
-    const optSize = q.edns ? 11 + (q.nsid && this.nsid ? 4 + this.nsid.length : 0) : 0;
-    if (parsed === ParseOutcome.FormErr) {
-      w.begin(q, pkt, limit, optSize, true);
-      w.setRcode(RCODE_FORMERR);
-    } else if (q.edns && q.ednsVersion > 0) {
-      // RFC 6891 section 6.1.3: BADVERS, advertising the version we do speak (0); it comes before anything else.
-      w.begin(q, pkt, limit, optSize, true);
-      w.setRcode(RCODE_BADVERS);
-    } else if (q.opcode === OPCODE_NOTIFY || q.opcode === OPCODE_UPDATE) {
-      // Known opcodes for roles this node does not have (secondary, dynamic updates): NOTAUTH, as Knot answers.
-      w.begin(q, pkt, limit, optSize, true);
-      w.setRcode(RCODE_NOTAUTH);
-    } else if (q.opcode !== OPCODE_QUERY) {
-      // RFC 8906 section 3.1.4: NOTIMP, echoing the opcode but no other flags.
-      w.begin(q, pkt, limit, optSize, false);
-      w.setRcode(RCODE_NOTIMP);
-    } else {
-      w.begin(q, pkt, limit, optSize, true);
-      this.answer(q, transport);
+    const role = classify(parsed, q);
+    // RFC 8906 section 3.1.4: an unknown opcode's NOTIMP echoes the opcode but no other flags.
+    w.begin(q, pkt, limit, role !== Role.OtherOpcode);
+    switch (role) {
+      case Role.Internet:
+        this.internet.answer(q, w, out, ctx);
+        break;
+      case Role.Chaos:
+        this.chaos.answer(q, w, out, ctx);
+        break;
+      case Role.Notify:
+        this.notify.answer(q, w, out, ctx);
+        break;
+      case Role.Transfer:
+        this.transfer.answer(q, w, out, ctx);
+        break;
+      case Role.Update:
+        updateRole.answer(q, w, out, ctx);
+        break;
+      case Role.OtherOpcode:
+        otherOpcodeRole.answer(q, w, out, ctx);
+        break;
+      case Role.Unsupported:
+        unsupportedRole.answer(q, w, out, ctx);
+        break;
+      case Role.Malformed:
+        malformedRole.answer(q, w, out, ctx);
+        break;
+      case Role.BadVersion:
+        badVersionRole.answer(q, w, out, ctx);
+        break;
     }
     const rcode = w.rcodeValue;
-    return this.done(w.finish(q, this.nsid), transport, rcode);
+    const length = w.finish(q);
+    this.stats.count(transport, q.qtype, rcode, w.truncated, out.kind);
+    this.responseLength = length;
+    return length;
   }
 
-  private answer(q: Query, transport: Transport): void {
-    const w = this.writer;
-    const qtype = q.qtype;
-    if (qtype === 0) {
-      w.setRcode(RCODE_NOTIMP);
-      return;
-    }
-    if (q.qclass === C_CH) {
-      this.chaos.answer(q, w);
-      return;
-    }
-    // Class ANY is answered from the IN data, as Knot does; other classes are not served.
-    if (q.qclass !== C_IN && q.qclass !== C_ANY) {
-      w.setRcode(RCODE_REFUSED);
-      return;
-    }
-    if (qtype === T_AXFR || qtype === T_IXFR) {
-      // No zone transfers from an anycast node. AXFR over UDP is not a thing (RFC 5936 section 4.2).
-      w.setRcode(qtype === T_AXFR && transport === Transport.Udp ? RCODE_NOTIMP : RCODE_NOTAUTH);
-      return;
-    }
-    this.resolver.resolve(q, this.zones, w);
+  /** Copies the last response into target at `at` (room for its length must be there). */
+  copyResponse(target: Uint8Array, at: number): void {
+    copyBytes(target, at, this.writer.buf, 0, this.responseLength);
   }
 
-  private done(len: number, transport: Transport, rcode: number): number {
-    this.stats.count(transport, this.query.qtype, rcode, this.writer.truncated);
-    return len;
+  /** The last response as a new Buffer (for tests and cold paths; the transports use copyResponse). */
+  response(): Buffer {
+    return Buffer.from(this.writer.buf.subarray(0, this.responseLength));
+  }
+
+  /** Counts a query the handler threw on, which the transport then answers with a bare SERVFAIL. */
+  countFailure(transport: Transport): void {
+    this.stats.count(transport, this.query.qtype, RCODE_SERVFAIL, false, OutcomeKind.Error);
   }
 }

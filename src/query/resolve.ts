@@ -1,232 +1,200 @@
-// The authoritative answer algorithm (RFC 1034 section 4.3.2, RFC 2308, RFC 4592, RFC 6672) over compiled zones.
+// The authoritative lookup (RFC 1034 section 4.3.2, RFC 4592, RFC 6672): writes the answer section and records the outcome.
 
 import {
-  type CompiledZone, NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, N_FLAGS, N_FIRST_RRSET, N_RRSET_COUNT, N_CUT, N_WILDCARD,
-  F_DELEGATION, F_DNAME, RRSET_STRIDE, R_TYPE, R_TTL, R_COUNT, R_DATA_OFF, R_DATA_END, R_TARGETS, findNode, findRRset,
+  type CompiledZone, findNode, findRRset, isDelegation, isDname, nodeCut, nodeFirstRRset, nodeNameLen,
+  nodeRRsetCount, nodeWildcard, rrsetFirstName, rrsetTtl, rrsetType,
 } from '../zone/compiled.js';
 import { NameKey } from '../wire/name-key.js';
-import { isSubdomain, MAX_NAME_OCTETS } from '../wire/name.js';
+import { MAX_NAME_OCTETS } from '../wire/name.js';
 import type { Query } from '../wire/query.js';
 import { ResponseWriter, Section } from '../wire/writer.js';
 import type { ZoneSet } from './zoneset.js';
-import {
-  C_IN, RCODE_NXDOMAIN, T_A, T_AAAA, T_ANY, T_CNAME, T_DNAME, T_DS, T_NS, T_RRSIG, T_SOA,
-} from '../wire/constants.js';
+import { OutcomeKind, type QueryOutcome } from './outcome.js';
+import { C_IN, RCODE_NXDOMAIN, T_ANY, T_CNAME, T_DNAME, T_DS, T_RRSIG } from '../wire/constants.js';
 
-/** How one lookup step ended: the closed set of outcomes the loop below handles. */
-export const enum Outcome {
-  Answer,
-  NoData,
-  NxDomain,
-  Referral,
-  /** A CNAME (or DNAME-synthesized CNAME) was written; resolution continues at its target. */
-  Follow,
-  Truncated,
-  Refused,
-}
-
-/** RFC 1034 does not bound chains; like Knot, at most 5 CNAMEs go into one answer. */
-const MAX_CNAME_HOPS = 5;
+/**
+ * RFC 1034 does not bound chains; like Knot, at most 5 CNAMEs go into one answer. The target of the
+ * last one is still looked up, so a chain of exactly this length ends with its answer or its SOA.
+ */
+export const MAX_CNAME_HOPS = 5;
 const RCODE_YXDOMAIN = 6;
 
+/** What one lookup step asks of the loop: stop, or continue at the CNAME target just written. */
+const enum Step {
+  Done,
+  Follow,
+}
+
+/**
+ * Writes the answer section and fills `out`; the authority and additional sections are added from
+ * `out` by solveAuthority() (authority.ts), the one place that decides them.
+ */
 export class Resolver {
   private readonly keys = [new NameKey(), new NameKey()];
   private readonly synth = new Uint8Array(MAX_NAME_OCTETS + 1);
-  private readonly visitedZone: (CompiledZone | null)[] = new Array(MAX_CNAME_HOPS).fill(null);
-  private readonly visitedNode = new Int32Array(MAX_CNAME_HOPS);
+  private readonly visitedZone: (CompiledZone | null)[] = new Array(MAX_CNAME_HOPS + 1).fill(null);
+  private readonly visitedNode = new Int32Array(MAX_CNAME_HOPS + 1);
   /** Where the next hop's owner name sits in the message. */
   private nextOwnerAt = 12;
-  private dnssecOk = false;
-  /** DNSSEC records go with answers only when the client set DO and the zone is signed (as Knot decides). */
-  private dnssec = false;
 
-  resolve(q: Query, zones: ZoneSet, w: ResponseWriter): Outcome {
+  resolve(q: Query, zones: ZoneSet, w: ResponseWriter, out: QueryOutcome): void {
     let key = q.qname;
     let zone = zones.find(key, q.qtype === T_DS);
     if (zone === null) {
       w.refuseNotAuthoritative();
-      return Outcome.Refused;
+      out.kind = OutcomeKind.Refused;
+      return;
     }
     w.setAuthoritative(true);
-    this.dnssecOk = q.dnssecOk;
     let ownerAt = 12;
     for (let hop = 0; ; hop++) {
-      this.dnssec = this.dnssecOk && zone.signed;
-      const outcome = this.step(zone, key, q.qtype, ownerAt, w, hop);
-      if (outcome !== Outcome.Follow) return outcome;
-      if (hop + 1 === MAX_CNAME_HOPS) return Outcome.Answer;
+      out.zone = zone;
+      out.name = key;
+      out.hops = hop;
+      out.node = -1;
+      out.encloser = -1;
+      out.encloserLabel = 0;
+      out.wildcard = -1;
+      out.cut = -1;
+      out.dnssec = out.dnssecOk && zone.signed;
+      if (this.step(zone, key, q.qtype, ownerAt, w, out, hop) === Step.Done) return;
       key = this.keys[hop & 1];
-      zone = zones.find(key, false);
+      out.kind = OutcomeKind.Chain;
+      out.hops = hop + 1;
       // RFC 1034 section 4.3.2 step 3a: restart at the target only where we are authoritative for it.
-      if (zone === null) return Outcome.Answer;
+      zone = zones.find(key, false);
+      if (zone === null) return;
       ownerAt = this.nextOwnerAt;
     }
   }
 
-  private step(zone: CompiledZone, key: NameKey, qtype: number, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
-    const nodes = zone.nodes;
+  private step(zone: CompiledZone, key: NameKey, qtype: number, ownerAt: number, w: ResponseWriter, out: QueryOutcome, hop: number): Step {
     const node = findNode(zone, key.hashes[0], key.bytes, 0, key.len);
     if (node >= 0) {
-      const cut = nodes[node * NODE_STRIDE + N_CUT];
-      if (cut >= 0) return this.atCut(zone, cut, key, ownerAt, w, hop);
+      out.node = node;
+      out.encloser = node;
+      const cut = nodeCut(zone, node);
+      if (cut >= 0) return this.atCut(zone, cut, key, qtype, ownerAt, w, out, hop);
       // The parent side of a cut answers only DS (RFC 4035 section 3.1.4.1); everything else is referred.
-      if (nodes[node * NODE_STRIDE + N_FLAGS] & F_DELEGATION && qtype !== T_DS) return this.referral(zone, node, w);
-      return this.answerAt(zone, node, qtype, ownerAt, w, hop);
+      if (isDelegation(zone, node) && qtype !== T_DS) return this.referral(node, out);
+      return this.answerAt(zone, node, qtype, ownerAt, w, out, hop, false);
     }
     // Closest encloser: the longest existing ancestor. The apex always exists, so this ends.
     let enc = -1;
-    for (let i = 1; i <= key.count - zone.apexLabels; i++) {
+    let i = 1;
+    for (; i <= key.count - zone.apexLabels; i++) {
       enc = findNode(zone, key.hashes[i], key.bytes, key.labels[i], key.len - key.labels[i]);
       if (enc >= 0) break;
     }
-    const base = enc * NODE_STRIDE;
-    const cut = nodes[base + N_CUT];
-    if (cut >= 0) return this.atCut(zone, cut, key, ownerAt, w, hop);
-    if (nodes[base + N_FLAGS] & F_DELEGATION) return this.referral(zone, enc, w);
-    if (nodes[base + N_FLAGS] & F_DNAME) return this.dname(zone, enc, key, ownerAt, w, hop);
-    const wildcard = nodes[base + N_WILDCARD];
-    if (wildcard >= 0) return this.answerAt(zone, wildcard, qtype, ownerAt, w, hop);
+    out.encloser = enc;
+    out.encloserLabel = i;
+    const cut = nodeCut(zone, enc);
+    if (cut >= 0) return this.atCut(zone, cut, key, qtype, ownerAt, w, out, hop);
+    if (isDelegation(zone, enc)) return this.referral(enc, out);
+    if (isDname(zone, enc)) return this.dname(zone, enc, key, qtype, ownerAt, w, out, hop);
+    const wildcard = nodeWildcard(zone, enc);
+    if (wildcard >= 0) {
+      out.wildcard = wildcard;
+      return this.answerAt(zone, wildcard, qtype, ownerAt, w, out, hop, true);
+    }
     w.setRcode(RCODE_NXDOMAIN);
-    return this.negative(zone, w, Outcome.NxDomain);
+    out.kind = OutcomeKind.NxDomain;
+    return Step.Done;
   }
 
-  private atCut(zone: CompiledZone, cut: number, key: NameKey, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
-    if (zone.nodes[cut * NODE_STRIDE + N_FLAGS] & F_DELEGATION) return this.referral(zone, cut, w);
-    return this.dname(zone, cut, key, ownerAt, w, hop);
+  private atCut(zone: CompiledZone, cut: number, key: NameKey, qtype: number, ownerAt: number, w: ResponseWriter, out: QueryOutcome, hop: number): Step {
+    if (isDelegation(zone, cut)) return this.referral(cut, out);
+    return this.dname(zone, cut, key, qtype, ownerAt, w, out, hop);
   }
 
-  private answerAt(zone: CompiledZone, node: number, qtype: number, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
-    if (this.seen(zone, node, hop)) return Outcome.Answer;
-    if (qtype === T_ANY) return this.answerAny(zone, node, ownerAt, w);
+  private referral(cut: number, out: QueryOutcome): Step {
+    out.kind = OutcomeKind.Referral;
+    out.cut = cut;
+    return Step.Done;
+  }
+
+  private answerAt(zone: CompiledZone, node: number, qtype: number, ownerAt: number, w: ResponseWriter, out: QueryOutcome, hop: number, wildcard: boolean): Step {
+    if (this.seen(zone, node, hop)) {
+      out.kind = OutcomeKind.Chain;
+      return Step.Done;
+    }
+    if (qtype === T_ANY) return this.answerAny(zone, node, ownerAt, w, out, wildcard);
     const rrset = findRRset(zone, node, qtype);
     if (rrset >= 0) {
-      if (!this.put(zone, rrset, Section.Answer, ownerAt, -1, w)) return this.truncated(w);
-      this.signatures(zone, node, qtype, Section.Answer, ownerAt, w);
-      this.additional(zone, rrset, w);
-      return Outcome.Answer;
+      out.kind = wildcard ? OutcomeKind.WildcardAnswer : OutcomeKind.Positive;
+      out.rrset = rrset;
+      if (!w.putRRset(zone, rrset, Section.Answer, ownerAt)) w.markTruncated();
+      else if (out.dnssec) w.putSignatures(zone, node, qtype, Section.Answer, ownerAt);
+      return Step.Done;
     }
     const cname = qtype === T_CNAME ? -1 : findRRset(zone, node, T_CNAME);
     if (cname >= 0) {
-      if (!this.put(zone, cname, Section.Answer, ownerAt, -1, w)) return this.truncated(w);
-      this.signatures(zone, node, T_CNAME, Section.Answer, ownerAt, w);
+      out.kind = OutcomeKind.Chain;
+      // The last hop allowed: the CNAME's target is not looked up, so it is not written either.
+      if (hop === MAX_CNAME_HOPS) return Step.Done;
+      if (!w.putRRset(zone, cname, Section.Answer, ownerAt)) {
+        w.markTruncated();
+        return Step.Done;
+      }
+      if (out.dnssec) w.putSignatures(zone, node, T_CNAME, Section.Answer, ownerAt);
       this.nextOwnerAt = w.lastNameAt;
-      this.keys[hop & 1].setFrom(zone.rdata, zone.rrsets[cname * RRSET_STRIDE + R_DATA_OFF] + 2);
-      return Outcome.Follow;
+      this.keys[hop & 1].setFrom(zone.rdata, rrsetFirstName(zone, cname));
+      return Step.Follow;
     }
-    return this.negative(zone, w, Outcome.NoData);
+    out.kind = wildcard ? OutcomeKind.WildcardNoData : OutcomeKind.NoData;
+    return Step.Done;
   }
 
   /** RFC 8482 section 4.1: answer ANY with one RRset rather than everything at the name. */
-  private answerAny(zone: CompiledZone, node: number, ownerAt: number, w: ResponseWriter): Outcome {
-    const first = zone.nodes[node * NODE_STRIDE + N_FIRST_RRSET];
-    const count = zone.nodes[node * NODE_STRIDE + N_RRSET_COUNT];
-    for (let r = first; r < first + count; r++) {
-      if (zone.rrsets[r * RRSET_STRIDE + R_TYPE] === T_RRSIG) continue;
-      if (!this.put(zone, r, Section.Answer, ownerAt, -1, w)) return this.truncated(w);
-      this.signatures(zone, node, zone.rrsets[r * RRSET_STRIDE + R_TYPE], Section.Answer, ownerAt, w);
-      this.additional(zone, r, w);
-      return Outcome.Answer;
+  private answerAny(zone: CompiledZone, node: number, ownerAt: number, w: ResponseWriter, out: QueryOutcome, wildcard: boolean): Step {
+    const first = nodeFirstRRset(zone, node);
+    const end = first + nodeRRsetCount(zone, node);
+    for (let r = first; r < end; r++) {
+      const type = rrsetType(zone, r);
+      if (type === T_RRSIG) continue;
+      out.kind = wildcard ? OutcomeKind.WildcardAnswer : OutcomeKind.Positive;
+      out.rrset = r;
+      if (!w.putRRset(zone, r, Section.Answer, ownerAt)) w.markTruncated();
+      else if (out.dnssec) w.putSignatures(zone, node, type, Section.Answer, ownerAt);
+      return Step.Done;
     }
-    return this.negative(zone, w, Outcome.NoData);
-  }
-
-  /** Referral (RFC 1034 section 4.3.2 step 3b): NS of the cut in authority, glue in additional, AA clear. */
-  private referral(zone: CompiledZone, cut: number, w: ResponseWriter): Outcome {
-    if (w.answerCount === 0) w.setAuthoritative(false);
-    const ns = findRRset(zone, cut, T_NS);
-    if (!this.put(zone, ns, Section.Authority, -1, cut, w)) return this.truncated(w);
-    if (this.dnssec) {
-      const ds = findRRset(zone, cut, T_DS);
-      if (ds >= 0 && this.put(zone, ds, Section.Authority, -1, cut, w)) this.signatures(zone, cut, T_DS, Section.Authority, -1, w, cut);
-    }
-    const base = ns * RRSET_STRIDE;
-    const targets = zone.rrsets[base + R_TARGETS];
-    const cutOff = zone.nodes[cut * NODE_STRIDE + N_NAME_OFF];
-    const cutLen = zone.nodes[cut * NODE_STRIDE + N_NAME_LEN];
-    for (let i = 0; i < zone.rrsets[base + R_COUNT]; i++) {
-      const target = zone.targets[targets + i];
-      if (target < 0) continue;
-      const tOff = zone.nodes[target * NODE_STRIDE + N_NAME_OFF];
-      const tLen = zone.nodes[target * NODE_STRIDE + N_NAME_LEN];
-      // RFC 9471: glue for name servers inside the delegated zone must fit, or the answer is truncated.
-      const required = isSubdomain(zone.names, tOff, tLen, zone.names, cutOff, cutLen);
-      for (const type of GLUE_TYPES) {
-        const glue = findRRset(zone, target, type);
-        if (glue >= 0 && !this.put(zone, glue, Section.Additional, -1, target, w) && required) w.markTruncated();
-      }
-    }
-    return Outcome.Referral;
+    out.kind = wildcard ? OutcomeKind.WildcardNoData : OutcomeKind.NoData;
+    return Step.Done;
   }
 
   /** RFC 6672 section 3: the DNAME, then a CNAME synthesized from the query name, then follow it. */
-  private dname(zone: CompiledZone, owner: number, key: NameKey, ownerAt: number, w: ResponseWriter, hop: number): Outcome {
+  private dname(zone: CompiledZone, owner: number, key: NameKey, qtype: number, ownerAt: number, w: ResponseWriter, out: QueryOutcome, hop: number): Step {
+    out.cut = owner;
+    out.kind = OutcomeKind.Chain;
+    if (hop === MAX_CNAME_HOPS) return Step.Done;
     const rrset = findRRset(zone, owner, T_DNAME);
-    if (!this.put(zone, rrset, Section.Answer, -1, owner, w)) return this.truncated(w);
-    this.signatures(zone, owner, T_DNAME, Section.Answer, -1, w, owner);
-    const ownerLen = zone.nodes[owner * NODE_STRIDE + N_NAME_LEN];
-    const prefixLen = key.len - ownerLen;
-    const targetOff = zone.rrsets[rrset * RRSET_STRIDE + R_DATA_OFF] + 2;
-    const targetLen = ((zone.rdata[targetOff - 2] << 8) | zone.rdata[targetOff - 1]);
+    if (!w.putNodeRRset(zone, owner, rrset, Section.Answer)) {
+      w.markTruncated();
+      return Step.Done;
+    }
+    if (out.dnssec) w.putSignatures(zone, owner, T_DNAME, Section.Answer, -1);
+    const prefixLen = key.len - nodeNameLen(zone, owner);
+    const targetOff = rrsetFirstName(zone, rrset);
+    const targetLen = (zone.rdata[targetOff - 2] << 8) | zone.rdata[targetOff - 1];
     if (prefixLen + targetLen > MAX_NAME_OCTETS) {
       w.setRcode(RCODE_YXDOMAIN);
-      return Outcome.Answer;
+      out.kind = OutcomeKind.Error;
+      return Step.Done;
     }
     this.synth.set(key.bytes.subarray(0, prefixLen), 0);
     this.synth.set(zone.rdata.subarray(targetOff, targetOff + targetLen), prefixLen);
-    const ttl = zone.rrsets[rrset * RRSET_STRIDE + R_TTL];
-    if (!w.writeSynthetic(Section.Answer, T_CNAME, C_IN, ttl, ownerAt, this.synth, prefixLen + targetLen)) return this.truncated(w);
+    if (!w.writeSynthetic(Section.Answer, T_CNAME, C_IN, rrsetTtl(zone, rrset), ownerAt, this.synth, prefixLen + targetLen)) {
+      w.markTruncated();
+      return Step.Done;
+    }
+    // A CNAME query is answered by the synthesized CNAME itself (RFC 6672 section 3.2), like a CNAME at the name.
+    if (qtype === T_CNAME) {
+      out.kind = OutcomeKind.Positive;
+      return Step.Done;
+    }
     this.nextOwnerAt = w.lastNameAt;
     this.keys[hop & 1].setFrom(this.synth, 0);
-    return Outcome.Follow;
-  }
-
-  /** NXDOMAIN or NODATA: the SOA in authority with TTL min(SOA TTL, MINIMUM) (RFC 2308 sections 3 and 5). */
-  private negative(zone: CompiledZone, w: ResponseWriter, outcome: Outcome): Outcome {
-    if (!this.put(zone, zone.soaRRset, Section.Authority, -1, zone.apex, w, zone.negativeTtl)) return this.truncated(w);
-    this.signatures(zone, zone.apex, T_SOA, Section.Authority, -1, w, zone.apex);
-    return outcome;
-  }
-
-  /** Address records for in-zone NS/MX/SRV targets; optional, so whatever does not fit is left out. */
-  private additional(zone: CompiledZone, rrset: number, w: ResponseWriter): void {
-    const base = rrset * RRSET_STRIDE;
-    const targets = zone.rrsets[base + R_TARGETS];
-    if (targets < 0) return;
-    const count = zone.rrsets[base + R_COUNT];
-    for (let i = 0; i < count; i++) {
-      const target = zone.targets[targets + i];
-      if (target < 0 || zone.nodes[target * NODE_STRIDE + N_CUT] >= 0 || this.earlierTarget(zone, targets, i, target)) continue;
-      for (const type of GLUE_TYPES) {
-        const r = findRRset(zone, target, type);
-        if (r >= 0) this.put(zone, r, Section.Additional, -1, target, w);
-      }
-    }
-  }
-
-  private earlierTarget(zone: CompiledZone, targets: number, i: number, target: number): boolean {
-    for (let j = 0; j < i; j++) if (zone.targets[targets + j] === target) return true;
-    return false;
-  }
-
-  /** With DO set, the RRSIGs that cover an RRset go with it (RFC 4035 section 3.1.1). */
-  private signatures(zone: CompiledZone, node: number, type: number, section: Section, ownerAt: number, w: ResponseWriter, ownerNode = -1): void {
-    if (!this.dnssec) return;
-    const sigs = findRRset(zone, node, T_RRSIG);
-    if (sigs >= 0) this.put(zone, sigs, section, ownerAt, ownerNode, w, -1, type);
-  }
-
-  private put(zone: CompiledZone, rrset: number, section: Section, ownerAt: number, ownerNode: number, w: ResponseWriter, ttl = -1, covered = -1): boolean {
-    const base = rrset * RRSET_STRIDE;
-    return w.writeRRset(
-      section, zone.rrsets[base + R_TYPE], C_IN, ttl >= 0 ? ttl : zone.rrsets[base + R_TTL], zone.rdata,
-      zone.rrsets[base + R_DATA_OFF], zone.rrsets[base + R_DATA_END], ownerAt, zone.names,
-      ownerNode >= 0 ? zone.nodes[ownerNode * NODE_STRIDE + N_NAME_OFF] : 0, covered,
-    );
-  }
-
-  private truncated(w: ResponseWriter): Outcome {
-    w.markTruncated();
-    return Outcome.Truncated;
+    return Step.Follow;
   }
 
   /** CNAME loops end at the first repeat instead of filling the message. */
@@ -237,5 +205,3 @@ export class Resolver {
     return false;
   }
 }
-
-const GLUE_TYPES = [T_A, T_AAAA];

@@ -1,6 +1,7 @@
 // The data path's side of the control interface: answers the primary's requests with counters, load and zone status.
 
 import { LagMonitor } from '../health/lag-monitor.js';
+import { OUTCOME_NAMES } from '../query/outcome.js';
 import type { FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
 import type { QueryHandler } from '../query/handler.js';
 import type { ZoneFileStatus } from '../zone/zone-manager.js';
@@ -83,6 +84,10 @@ export class ControlAgent {
     stats.qtypes.forEach((n, t) => {
       if (n > 0) qtypes[t] = n;
     });
+    const outcomes: Record<string, number> = {};
+    stats.outcomes.forEach((n, kind) => {
+      outcomes[OUTCOME_NAMES[kind]] = n;
+    });
     const mem = process.memoryUsage();
     return {
       pid: process.pid,
@@ -92,6 +97,7 @@ export class ControlAgent {
       qtypes,
       dropped: stats.dropped,
       truncated: stats.truncated,
+      outcomes,
       tcpConnections: this.server.tcpConnections(),
       lag: this.lag.sample(),
       rssBytes: this.options.reportRss ? mem.rss : 0,

@@ -2,7 +2,7 @@
 
 import type dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createLogger } from '../log.js';
+import { type LogFormat, createLogger } from '../log.js';
 import { QueryHandler } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
 import { listenUdp } from '../transport/udp.js';
@@ -22,6 +22,7 @@ export interface DataThreadData {
   listen: ListenAddress[];
   debug: boolean;
   logLevel: string | undefined;
+  logFormat: LogFormat;
 }
 
 /** Host -> thread: the zones (SharedArrayBuffer-backed, shared not copied) and their status, or a control message. */
@@ -89,7 +90,7 @@ class DataThread implements AgentTarget {
 async function main(): Promise<void> {
   const data = workerData as DataThreadData;
   const port = parentPort!;
-  const log = createLogger(data.logLevel).child({ worker: data.id });
+  const log = createLogger(data.logLevel, data.logFormat).child({ worker: data.id });
   const thread = new DataThread(data, log);
   const send = (msg: FromDataThread) => port.postMessage(msg);
   const agent = new ControlAgent(thread, send, { workerId: data.id, debug: data.debug, reportRss: data.id === 0 }, () => process.exit(0));

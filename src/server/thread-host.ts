@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { LogFormat } from '../log.js';
 import { ZoneCompileWorker } from '../zone/compile-pool.js';
 import { ZoneManager } from '../zone/zone-manager.js';
 import type { CompiledZone } from '../zone/compiled.js';
@@ -18,6 +19,7 @@ export interface ThreadHostConfig {
   workers: number;
   debug: boolean;
   logLevel: string | undefined;
+  logFormat: LogFormat;
 }
 
 /** A restarted thread reuses the shared zones, so it is back in milliseconds; back off only if it keeps dying. */
@@ -68,7 +70,7 @@ export class ThreadHost {
 
   /** Resolves with the thread's bound UDP ports once it listens (or with [] if it died first). */
   private startThread(slot: ThreadSlot): Promise<number[]> {
-    const data: DataThreadData = { id: slot.id, server: this.config.server, listen: this.listen, debug: this.config.debug, logLevel: this.config.logLevel };
+    const data: DataThreadData = { id: slot.id, server: this.config.server, listen: this.listen, debug: this.config.debug, logLevel: this.config.logLevel, logFormat: this.config.logFormat };
     const worker = new Worker(threadFile(), { workerData: data, name: `dns-${slot.id}` });
     slot.worker = worker;
     worker.postMessage(this.zonesMessage());

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { QueryHandler } from '../query/handler.js';
+import type { Remote } from '../query/roles/role.js';
 import { Transport } from '../query/stats.js';
 import { type ListenAddress, formatListen } from './address.js';
 import { servfailFor } from './servfail.js';
@@ -60,11 +61,17 @@ export function listenTcp(addr: ListenAddress, handler: QueryHandler, limits: Tc
 function serveConnection(socket: net.Socket, handler: QueryHandler, limits: TcpLimits, log: Logger): void {
   let pending: Buffer | null = null;
   let answered = 0;
+  /** The per-connection cap was reached: what was already read is answered, then the connection ends. */
+  let closing = false;
+  const remote: Remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
   const idle = setTimeout(() => socket.destroy(), limits.idleMs);
   socket.on('error', () => socket.destroy()); // resets by clients are routine; nothing to log per connection
   socket.on('close', () => clearTimeout(idle));
-  socket.on('drain', () => socket.resume());
+  socket.on('drain', () => {
+    if (!closing) socket.resume();
+  });
   socket.on('data', (chunk: Buffer) => {
+    if (closing) return;
     const buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
     let off = 0;
     while (buf.length - off >= 2) {
@@ -72,7 +79,7 @@ function serveConnection(socket: net.Socket, handler: QueryHandler, limits: TcpL
       if (buf.length - off - 2 < len) break;
       const msg = buf.subarray(off + 2, off + 2 + len);
       off += 2 + len;
-      const reply = answer(handler, msg, log);
+      const reply = answer(handler, msg, remote, log);
       // Only an answered query keeps the connection alive or counts: empty frames must not hold a slot.
       if (reply === null) continue;
       if (!socket.write(reply)) {
@@ -84,26 +91,30 @@ function serveConnection(socket: net.Socket, handler: QueryHandler, limits: TcpL
         socket.pause();
       }
       answered++;
-      if (answered >= limits.maxQueriesPerConnection) {
-        socket.end();
-        return;
-      }
+      // At the cap, keep going through this chunk: a pipelining client already sent these and waits for them.
+      if (answered >= limits.maxQueriesPerConnection) closing = true;
       idle.refresh();
+    }
+    if (closing) {
+      pending = null;
+      socket.end();
+      return;
     }
     pending = off === buf.length ? null : Buffer.from(buf.subarray(off));
   });
 }
 
-function answer(handler: QueryHandler, msg: Buffer, log: Logger): Buffer | null {
+function answer(handler: QueryHandler, msg: Buffer, remote: Remote, log: Logger): Buffer | null {
   try {
-    const len = handler.handle(msg, msg.length, Transport.Tcp);
+    const len = handler.handle(msg, msg.length, Transport.Tcp, remote);
     if (len === 0) return null;
     const reply = Buffer.allocUnsafe(len + 2);
     reply[0] = len >> 8;
     reply[1] = len & 0xff;
-    reply.set(handler.writer.buf.subarray(0, len), 2);
+    handler.copyResponse(reply, 2);
     return reply;
   } catch (err) {
+    handler.countFailure(Transport.Tcp);
     log.error({ err }, 'query handler failed; answering SERVFAIL');
     const fail = servfailFor(msg);
     if (fail === null) return null;

@@ -6,7 +6,6 @@ import type { QueryHandler } from '../query/handler.js';
 import { Transport } from '../query/stats.js';
 import { type ListenAddress, formatListen } from './address.js';
 import { servfailFor } from './servfail.js';
-import { copyBytes } from '../wire/bytes.js';
 
 /** Bigger than the default so that bursts queue in the kernel instead of being dropped (bench/ shows drops at 208 KiB). */
 const RECV_BUFFER = 4 * 1024 * 1024;
@@ -25,17 +24,17 @@ export function listenUdp(addr: ListenAddress, handler: QueryHandler, log: Logge
     // Replies go to rinfo.address, always an IP literal: skip dns.lookup's isIP regexp and nextTick per send.
     lookup: replyLookup,
   });
-  const out = handler.writer.buf;
   socket.on('message', (msg, rinfo) => {
     let len: number;
     let reply: Buffer;
     try {
-      len = handler.handle(msg, msg.length, Transport.Udp);
+      len = handler.handle(msg, msg.length, Transport.Udp, rinfo);
       if (len === 0) return;
-      // The send is asynchronous and the writer's buffer is reused by the next query, so the reply gets its own copy.
+      // The send is asynchronous and the handler's buffer is reused by the next query, so the reply gets its own copy.
       reply = Buffer.allocUnsafe(len);
-      copyBytes(reply, 0, out, 0, len);
+      handler.copyResponse(reply, 0);
     } catch (err) {
+      handler.countFailure(Transport.Udp);
       log.error({ err, from: rinfo.address }, 'query handler failed; answering SERVFAIL');
       const fail = servfailFor(msg);
       if (fail === null) return;

@@ -3,7 +3,10 @@
 import { lowerOctet } from './name.js';
 import { copyBytes } from './bytes.js';
 import type { Query } from './query.js';
-import { EDE_NOT_AUTHORITATIVE, EDNS_EDE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
+import { C_IN, EDE_NOT_AUTHORITATIVE, EDNS_EDE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_RRSIG, T_SOA } from './constants.js';
+import {
+  type CompiledZone, findRRset, nodeNameOff, rrsetDataEnd, rrsetDataOff, rrsetTtl, rrsetType,
+} from '../zone/compiled.js';
 
 export const enum Section {
   Answer = 0,
@@ -14,6 +17,10 @@ export const enum Section {
 const MAX_COMPRESSION_ENTRIES = 128;
 /** Room for one RR's fixed part and an uncompressed owner beyond the rdata itself. */
 const RR_OVERHEAD = 10 + 256;
+/** OPT RR without options: root owner (1), TYPE, CLASS, TTL, RDLENGTH (10). */
+const OPT_FIXED = 11;
+/** An EDNS option's code and length fields. */
+const OPTION_HEADER = 4;
 
 export class ResponseWriter {
   readonly buf = new Uint8Array(65535 + 2048);
@@ -34,9 +41,15 @@ export class ResponseWriter {
   private ede = -1;
   /** The UDP payload size this server advertises in its OPT (RFC 6891 section 6.2.5). */
   advertisedSize = 1232;
+  /** RFC 5001 NSID payload, sent only when a client asks for it; null never sends one. */
+  nsid: Uint8Array | null = null;
 
-  /** Starts a response to q; limit is the size the transport allows, OPT space already counted. */
-  begin(q: Query, pkt: Uint8Array, limit: number, optSize: number, echoFlags: boolean): void {
+  /**
+   * Starts a response to q; limit is the size the transport allows. The OPT record the response will
+   * end with (when the query had EDNS) is reserved out of it here.
+   */
+  begin(q: Query, pkt: Uint8Array, limit: number, echoFlags: boolean): void {
+    const optSize = q.edns ? OPT_FIXED + (q.nsid && this.nsid !== null ? OPTION_HEADER + this.nsid.length : 0) : 0;
     const b = this.buf;
     b[0] = q.id >> 8;
     b[1] = q.id & 0xff;
@@ -159,7 +172,7 @@ export class ResponseWriter {
    * if the RRset does not fit; the caller decides whether that means TC.
    * `coveredType` >= 0 restricts an RRSIG RRset to the signatures over that type.
    */
-  writeRRset(
+  private writeRRset(
     section: Section, type: number, klass: number, ttl: number, rdata: Uint8Array, from: number, to: number,
     ownerAt: number, ownerName: Uint8Array | null, ownerOff: number, coveredType = -1,
   ): boolean {
@@ -239,6 +252,37 @@ export class ResponseWriter {
     }
   }
 
+  /** RRset `rrset` of `zone`, its owner a pointer to the name at `ownerAt` already in the message. */
+  putRRset(zone: CompiledZone, rrset: number, section: Section, ownerAt: number): boolean {
+    return this.copyRRset(zone, rrset, section, ownerAt, 0, rrsetTtl(zone, rrset), -1);
+  }
+
+  /** RRset `rrset` of `zone`, its owner the name of `node` (compressed against the message). */
+  putNodeRRset(zone: CompiledZone, node: number, rrset: number, section: Section): boolean {
+    return this.copyRRset(zone, rrset, section, -1, nodeNameOff(zone, node), rrsetTtl(zone, rrset), -1);
+  }
+
+  /**
+   * The RRSIGs at `node` over type `covered` (RFC 4035 section 3.1.1), owner as in putRRset when
+   * ownerAt >= 0, else the node's name. True when there were none.
+   */
+  putSignatures(zone: CompiledZone, node: number, covered: number, section: Section, ownerAt: number): boolean {
+    const sigs = findRRset(zone, node, T_RRSIG);
+    if (sigs < 0) return true;
+    return this.copyRRset(zone, sigs, section, ownerAt, ownerAt >= 0 ? 0 : nodeNameOff(zone, node), rrsetTtl(zone, sigs), covered);
+  }
+
+  /** The apex SOA for a negative answer, with TTL min(SOA TTL, MINIMUM) (RFC 2308 sections 3 and 5). */
+  putNegativeSoa(zone: CompiledZone, section: Section): boolean {
+    return this.copyRRset(zone, zone.soaRRset, section, -1, nodeNameOff(zone, zone.apex), zone.negativeTtl, -1);
+  }
+
+  private copyRRset(zone: CompiledZone, rrset: number, section: Section, ownerAt: number, ownerOff: number, ttl: number, covered: number): boolean {
+    return this.writeRRset(
+      section, rrsetType(zone, rrset), C_IN, ttl, zone.rdata, rrsetDataOff(zone, rrset), rrsetDataEnd(zone, rrset), ownerAt, zone.names, ownerOff, covered,
+    );
+  }
+
   /** A single synthesized RR whose RDATA is given whole (CHAOS TXT, DNAME-synthesized CNAME). */
   writeSynthetic(section: Section, type: number, klass: number, ttl: number, ownerAt: number, rdata: Uint8Array, rdlen: number): boolean {
     if (this.pos + 12 + rdlen > this.limit) return false;
@@ -255,9 +299,10 @@ export class ResponseWriter {
   }
 
   /** Finishes the message: OPT (if the query had EDNS), counts and flags. Returns its length. */
-  finish(q: Query | null, nsid: Uint8Array | null): number {
+  finish(q: Query): number {
     const b = this.buf;
-    if (this.optSize > 0 && q) {
+    const nsid = this.nsid;
+    if (this.optSize > 0) {
       let p = this.pos;
       b[p++] = 0; // root owner
       b[p++] = T_OPT >> 8;
@@ -305,6 +350,5 @@ export class ResponseWriter {
     b[11] = this.counts[2] & 0xff;
     return this.pos;
   }
-
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { ZoneManager, DEFAULT_ZONE_MANAGER_OPTIONS, serialIsNewer, type ZoneManagerOptions } from './zone-manager.js';
+import { ZoneManager, DEFAULT_ZONE_MANAGER_OPTIONS, type ZoneManagerOptions } from './zone-manager.js';
 import { ZoneCompileWorker } from './compile-pool.js';
 import type { CompiledZone } from './compiled.js';
 
@@ -125,7 +125,6 @@ describe('ZoneManager', () => {
     await until(() => m.loadErrors === 1);
     expect(m.status()[0].lastError).toMatch(/serial went backwards \(100 -> 99\)/);
     expect(serials()['example.test.']).toBe(100);
-    expect(serialIsNewer(0xffffffff, 1)).toBe(true); // RFC 1982 wrap-around counts as forwards
   });
 
   it('accepts a rollback when configured', async () => {

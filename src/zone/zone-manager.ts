@@ -10,6 +10,7 @@ import type { ZoneCompileService } from './compile-pool.js';
 import type { LoadResult } from './load.js';
 import { listZoneFiles } from './zone-dir.js';
 import { DirWatcher } from './dir-watcher.js';
+import { serialLess } from './serial.js';
 import { writeFileAtomic } from '../bird/atomic-write.js';
 
 export interface ZoneManagerOptions {
@@ -79,12 +80,6 @@ function stampOf(file: string): FileStamp | null {
 
 const sameStamp = (a: FileStamp | null, b: FileStamp | null) =>
   a !== null && b !== null && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
-
-/** RFC 1982 serial number arithmetic: is b newer than a? */
-export function serialIsNewer(a: number, b: number): boolean {
-  const d = (b - a) >>> 0;
-  return d !== 0 && d < 0x80000000;
-}
 
 export class ZoneManager {
   private readonly entries = new Map<string, Entry>();
@@ -238,7 +233,7 @@ export class ZoneManager {
     const old = entry.zone;
     const conflict = [...this.entries.values()].find((e) => e !== entry && e.zone?.meta.origin === zone.meta.origin);
     if (conflict) return this.fail(entry, `zone ${zone.meta.origin} is already served from ${conflict.file}; not loading it from here too`, before, result.hash);
-    if (old && old.meta.origin === zone.meta.origin && !this.opts.allowSerialRollback && serialIsNewer(zone.meta.serial, old.meta.serial)) {
+    if (old && old.meta.origin === zone.meta.origin && !this.opts.allowSerialRollback && serialLess(zone.meta.serial, old.meta.serial)) {
       return this.fail(entry, `serial went backwards (${old.meta.serial} -> ${zone.meta.serial}); keeping ${old.meta.serial} (RFC 1982; set allowSerialRollback to accept)`, before, result.hash);
     }
     if (old && old.meta.serial === zone.meta.serial) this.log.warn({ file, serial: zone.meta.serial }, 'zone content changed but its SOA serial did not; secondaries and caches will not notice');

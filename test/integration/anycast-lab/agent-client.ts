@@ -86,6 +86,12 @@ export class NsAgent {
     return this.request('steadyStart', { server: opts.server ?? ANYCAST, port: 53, name: opts.name ?? `www.${ZONE}`, type: 'A', qps: opts.qps, sockets: opts.sockets ?? 32, timeoutMs: opts.timeoutMs ?? 1000, maxMs: opts.maxMs, bucketMs: 100 });
   }
 
+  /** Thousands of HTTP clients plus slowloris ones against this namespace's --http address, for durationMs. */
+  httpFlood(opts: { connections: number; slowloris: number; durationMs: number }): Promise<FloodResult> {
+    const [host, port] = HTTP.split(':');
+    return this.request('httpFlood', { host, port: Number(port), ...opts }, opts.durationMs + 15_000);
+  }
+
   steadyStop(): Promise<SteadyResult> {
     return this.request('steadyStop', {}, 70_000);
   }
@@ -103,6 +109,15 @@ export interface QueryReply {
   nsid?: string | null;
   serial?: number | null;
   ms: number;
+}
+
+export interface FloodResult {
+  connects: number;
+  connectErrors: number;
+  responses: number;
+  droppedByServer: number;
+  slowlorisCut: number;
+  maxOpen: number;
 }
 
 export interface ProbeResult {

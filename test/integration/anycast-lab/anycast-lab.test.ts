@@ -9,7 +9,6 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  HTTP,
   Lab,
   type LabNode,
   type NodeName,
@@ -212,8 +211,7 @@ describe.skipIf(missing.length > 0)('anycast lab: router ECMP + two anycastd nod
     const node1 = n('node1');
     const status = watchStatus(node1);
     const tBlock = Date.now();
-    const res = await node1.agent.http('POST', '/debug/block?ms=3000');
-    expect(res.status).toBe(200);
+    expect(await node1.control('debug-block', { ms: 3000 })).toEqual({ kind: 'debug-block', ms: 3000 });
     const drop = await lab.routes.waitFor(lacks('node1'), tBlock, 5000, 'node1 withdrawn');
     const dropMs = drop.t - tBlock;
     record('3 blocked loop', 'block start -> FIB without node1', dropMs, '1000 ms', dropMs <= 1000);
@@ -249,11 +247,11 @@ describe.skipIf(missing.length > 0)('anycast lab: router ECMP + two anycastd nod
     const tDrain = Date.now() + 1000;
     try {
       await sleep(1000);
-      const drainRun = node1.cli(['drain', '--http', HTTP, '--timeout', '10', '--max-qps', '1'], 20_000);
+      const drainRun = node1.cli(['drain', '--control-socket', node1.controlSocket, '--timeout', '10', '--max-qps', '1'], 20_000);
       drop = await lab.routes.waitFor(lacks('node1'), tDrain, 5000, 'node1 withdrawn by drain');
       drain = await drainRun;
       const tUndrain = Date.now();
-      undrain = await node1.cli(['undrain', '--http', HTTP], 10_000);
+      undrain = await node1.cli(['undrain', '--control-socket', node1.controlSocket], 10_000);
       back = await lab.routes.waitFor(has('node1'), tUndrain, 10_000, 'node1 back after undrain');
       await sleep(1000);
       record('4 drain/undrain', 'drain start -> FIB without node1', drop.t - tDrain);
@@ -298,18 +296,18 @@ describe.skipIf(missing.length > 0)('anycast lab: router ECMP + two anycastd nod
     let routesWhile;
     let statusWhile: ServiceStatus;
     try {
-      expect((await node1.agent.http('POST', '/debug/load?busy=100&period=200')).status).toBe(200);
+      await node1.control('debug-load', { busyMs: 100, periodMs: 200 });
       deprefer = await lab.routes.waitFor(exactly('node2'), tLoad, 10_000, 'node2 only (node1 de-preferred)');
       record('5 overload', 'load start -> router uses node2 only', deprefer.t - tLoad);
       await sleep(1500);
       routesWhile = await routerRoutes();
       statusWhile = await node1.agent.status();
       tCalm = Date.now();
-      expect((await node1.agent.http('POST', '/debug/load?busy=0')).status).toBe(200);
+      await node1.control('debug-load', { busyMs: 0 });
       back = await lab.routes.waitFor(exactly('node1', 'node2'), tCalm, 40_000, 'node1 back to equal cost');
       record('5 overload', 'load stop -> two nexthops again', back.t - tCalm, `>= hold-down ${HOLD_DOWN_MS} ms after de-preference`);
     } finally {
-      await node1.agent.http('POST', '/debug/load?busy=0').catch(() => undefined);
+      await node1.control('debug-load', { busyMs: 0 }).catch(() => undefined);
       sampling = false;
       await birdLoop;
       await status.stop();
@@ -356,7 +354,7 @@ describe.skipIf(missing.length > 0)('anycast lab: router ECMP + two anycastd nod
     while (Date.now() - tFlap < DURATION_MS) {
       const at = tFlap + pulses * PERIOD_MS;
       if (Date.now() < at) await sleep(at - Date.now());
-      await node1.agent.http('POST', `/debug/block?ms=${BLOCK_MS}`);
+      await node1.control('debug-block', { ms: BLOCK_MS });
       pulses++;
     }
     const tEnd = tFlap + pulses * PERIOD_MS;
@@ -515,5 +513,60 @@ describe.skipIf(missing.length > 0)('anycast lab: router ECMP + two anycastd nod
     expect(ts, 'no state change because BIRD restarted').toEqual([]);
     expect(routes!.find((r) => r.proto === 'node1')?.asPath).toEqual([nodeAs('node1')]);
     expect(readFileSync(node1.include, 'utf8')).toMatch(/^# state: announce$/m);
+  }, 60_000);
+
+  it('10. HTTP is read-only and flood-proof: POST /drain refused; 2,000 connections + 200 slowloris for 8 s change no route', async () => {
+    await baseline();
+    const node1 = n('node1');
+    const tStart = Date.now();
+    const post = await node1.agent.http('POST', '/drain');
+    // Watched through the control socket: the HTTP port is the one being flooded.
+    const rounds: number[] = [];
+    const lagMax: number[] = [];
+    const states = new Set<string>();
+    let watching = true;
+    const watcher = (async () => {
+      let lastAt = 0;
+      while (watching) {
+        const s = await node1.control<ServiceStatus & { lastCheck: { at: number; durationMs: number } | null; controlLoop?: { maxMs: number } }>('status').catch(() => null);
+        if (s) {
+          states.add(`${s.state}/${s.routing}`);
+          if (s.lastCheck && s.lastCheck.at !== lastAt) {
+            lastAt = s.lastCheck.at;
+            rounds.push(s.lastCheck.durationMs);
+            if (s.controlLoop) lagMax.push(s.controlLoop.maxMs);
+          }
+        }
+        await sleep(100);
+      }
+    })();
+    let flood;
+    try {
+      flood = await node1.agent.httpFlood({ connections: 2000, slowloris: 200, durationMs: 8000 });
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    const tHealthz = Date.now();
+    const healthz = await node1.agent.http('GET', '/healthz', 1000).catch((e: Error) => e);
+    const healthzMs = Date.now() - tHealthz;
+    await sleep(500);
+    const fib = lab.routes.changes(tStart, Date.now());
+    const stats = (xs: number[]) => (xs.length ? `median ${[...xs].sort((a, b) => a - b)[xs.length >> 1]} ms, max ${Math.max(...xs)} ms (${xs.length} rounds)` : 'no rounds seen');
+    record('10 HTTP access', 'POST /drain on --http', `HTTP ${post.status}`, '405', post.status === 405);
+    record('10 HTTP access', 'flood (2,000 conns + 200 slowloris, 8 s)', `${flood.connects} connects, ${flood.responses} responses, ${flood.droppedByServer} dropped, ${flood.slowlorisCut} slowloris cut`);
+    record('10 HTTP access', 'self-check round time under the flood', stats(rounds));
+    record('10 HTTP access', 'primary event-loop lag (max per round) under the flood', stats(lagMax));
+    record('10 HTTP access', 'node1 states under the flood', [...states].join(', '), 'up/announce', states.size === 1 && states.has('up/announce'));
+    record('10 HTTP access', 'router FIB changes', String(fib.length), '0', fib.length === 0);
+    record('10 HTTP access', '/healthz after the flood', healthz instanceof Error ? healthz.message : `HTTP ${healthz.status} in ${healthzMs} ms`, '< 1000 ms');
+    expect(post.status).toBe(405);
+    expect(flood.connects).toBeGreaterThan(2000);
+    expect([...states]).toEqual(['up/announce']);
+    expect(fib).toEqual([]);
+    expect(lab.routes.latest?.hops).toEqual(['node1', 'node2']);
+    expect(healthz).not.toBeInstanceOf(Error);
+    expect((healthz as { status: number }).status).toBe(200);
+    expect(healthzMs).toBeLessThan(1000);
   }, 60_000);
 });

@@ -8,6 +8,8 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NsAgent } from './agent-client.js';
+import { controlCall } from '../../../src/control/control-client.js';
+import type { ControlCommand } from '../../../src/control/control-protocol.js';
 import { ANYCAST, ANYCAST_PREFIX, CLI, GroupProcess, HTTP, NODES, type NodeName, ROUTER_AS, type RunResult, ZONE, must, nodeAddr, nodeAs, nodeIndex, routerAddr, run, sleep } from './base.js';
 import { Bird } from './bird.js';
 import { RouteWatcher } from './route-watcher.js';
@@ -41,6 +43,8 @@ export class LabNode {
   readonly dir: string;
   readonly include: string;
   readonly zonesDir: string;
+  /** The node's --control-socket: a path on the shared filesystem, so the test process reaches it from outside the namespace. */
+  readonly controlSocket: string;
   readonly bird: Bird;
   agent!: NsAgent;
   service: GroupProcess | null = null;
@@ -52,6 +56,7 @@ export class LabNode {
     this.dir = join(lab.dir, name);
     this.include = join(this.dir, 'bird-anycast.conf');
     this.zonesDir = join(this.dir, 'zones');
+    this.controlSocket = join(this.dir, 'control.sock');
     mkdirSync(this.zonesDir, { recursive: true });
     const conf = join(this.dir, 'bird.conf');
     const as = nodeAs(name);
@@ -77,6 +82,11 @@ export class LabNode {
     return run('ip', ['netns', 'exec', this.ns, process.execPath, CLI, 'withdraw', '--bird-include', this.include, '--bird-socket', this.bird.ctl, '--anycast', ANYCAST_PREFIX], 15_000);
   }
 
+  /** One control-socket command (drain, undrain, debug-block, ...), as the operator's CLI sends it. */
+  control<T = unknown>(cmd: ControlCommand, args: Record<string, number> = {}, timeoutMs = 5000): Promise<T> {
+    return controlCall<T>(this.controlSocket, cmd, args, timeoutMs);
+  }
+
   cli(args: string[], timeoutMs = 30_000): Promise<RunResult> {
     return run('ip', ['netns', 'exec', this.ns, process.execPath, CLI, ...args], timeoutMs);
   }
@@ -91,6 +101,7 @@ export class LabNode {
       '--bird-include', this.include,
       '--bird-socket', this.bird.ctl,
       '--http', HTTP,
+      '--control-socket', this.controlSocket,
       '--check-interval', '200',
       '--rise', '2',
       '--fall', '2',

@@ -12,10 +12,13 @@
 //   steadyStart { server, port, name, type, qps, sockets, timeoutMs, maxMs, bucketMs }
 //          a steady query stream from a pool of sockets until steadyStop or maxMs (hard bound)
 //   steadyStop {}                                          -> { sent, answered, lost, byNsid, lostAt, buckets, ... }
+//   httpFlood { host, port, connections, slowloris, durationMs } (bounded: see ../control/http-flood.mjs)
+//                                                          -> { connects, responses, droppedByServer, slowlorisCut, ... }
 
 import dgram from 'node:dgram';
 import readline from 'node:readline';
 import dnsPacket from 'dns-packet';
+import { httpFlood } from '../control/http-flood.mjs';
 
 const NSID = 3;
 const MAX_PROBES = 5000;
@@ -258,6 +261,7 @@ const ops = {
   http: httpRequest,
   query: queryOnce,
   probe,
+  httpFlood,
   steadyStart(args) {
     if (steady && !steady.done) throw new Error('a steady stream is already running');
     steady = new Steady(args);

@@ -139,6 +139,9 @@ const MATRIX: [string, string, string[]][] = [
   ['cname', 'self.diff.test.', ['A']],
   ['cname', 'h1.diff.test.', ['A', 'AAAA']],
   ['cname', 'h10.diff.test.', ['A']],
+  // Exactly the longest chain followed (5 CNAMEs): its target is still looked up, answer or SOA.
+  ['cname', 'h11.diff.test.', ['A', 'MX', 'CNAME']],
+  ['cname', 'h12.diff.test.', ['MX']],
   ['cname', 'h15.diff.test.', ['A']],
   // wildcards (RFC 4592)
   ['wildcard', 'foo.wild.diff.test.', ['A', 'TXT', 'MX', 'AAAA']],
@@ -173,6 +176,8 @@ const MATRIX: [string, string, string[]][] = [
   ['dname', 'a.b.dname.diff.test.', ['A']],
   ['dname', 'nope.dname.diff.test.', ['A']],
   ['dname', 'x.longdname.diff.test.', ['A']],
+  ['dname', 'www.ldname.diff.test.', ['CNAME', 'A', 'MX', 'DNAME']],
+  ['dname', 'nope.ldname.diff.test.', ['CNAME', 'A']],
   // large RRsets and truncation
   ['large', 'big.diff.test.', ['A']],
   ['large', 'bigtxt.diff.test.', ['TXT']],

@@ -165,7 +165,8 @@ export async function startAnycastd(repoRoot: string, zonesDir: string, who: Ide
     throw new Error(`anycastd is not built: ${main} does not exist. Build it with \`npx tsc -p tsconfig.build.json\` and run again.`);
   }
   const port = await freePort();
-  const child = spawn(process.execPath, [main, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', zonesDir, '--nsid', who.nsid, '--hide-version'], {
+  const child = spawn(process.execPath, [main, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', zonesDir, '--nsid', who.nsid, '--hide-version',
+    '--control-socket', path.join(mkdtempSync(path.join(os.tmpdir(), 'anycastd-knotdiff-run-')), 'control.sock')], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT, freePort } from '../support/server.js';
 import { TcpClient, answerAddresses, buildQuery, rcodeOf } from '../support/dns.js';
 import { nodeHasReusePort } from '../../../src/control/data-path.js';
+import { controlCall } from '../../../src/control/control-client.js';
 
 const threads = nodeHasReusePort();
 
@@ -49,8 +50,8 @@ describe(`serve with 2 workers (${threads ? 'threads' : 'processes'}) on IPv4 an
   let proc: ReturnType<typeof spawn>;
   let log = '';
 
-  const http = (path: string) =>
-    fetch(`http://127.0.0.1:${httpPort}${path}`, { method: path.startsWith('/debug/') ? 'POST' : 'GET', signal: AbortSignal.timeout(2000) }).then((r) => r.text());
+  const http = (path: string) => fetch(`http://127.0.0.1:${httpPort}${path}`, { signal: AbortSignal.timeout(2000) }).then((r) => r.text());
+  const controlSocket = join(mkdtempSync(join(tmpdir(), 'anycastd-workers-run-')), 'control.sock');
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'anycastd-workers-'));
@@ -60,6 +61,7 @@ describe(`serve with 2 workers (${threads ? 'threads' : 'processes'}) on IPv4 an
     proc = spawn(process.execPath, [
       CLI, 'serve', '--zones', dir, '--listen', `127.0.0.1:${port}`, '--listen', `[::1]:${port}`, '--workers', '2',
       '--http', `127.0.0.1:${httpPort}`, '--check-interval', '200', '--nsid', 'w', '--debug-endpoints',
+      '--control-socket', controlSocket,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr!.on('data', (c: Buffer) => (log += c.toString()));
     await until('two workers running and state up', async () => {
@@ -96,7 +98,7 @@ describe(`serve with 2 workers (${threads ? 'threads' : 'processes'}) on IPv4 an
     if (threads) {
       // One data process holds the threads; a thread cannot be killed from outside, so it crashes on request.
       expect(children).toHaveLength(1);
-      await http('/debug/crash?worker=0');
+      await controlCall(controlSocket, 'debug-crash', { worker: 0 });
       await until('the thread death seen', async () => /data worker exited; restarting/.test(log), 5000);
     } else {
       expect(children.length).toBeGreaterThanOrEqual(2);
@@ -122,5 +124,19 @@ describe(`serve with 2 workers (${threads ? 'threads' : 'processes'}) on IPv4 an
     expect(status.workers).toHaveLength(2);
     const m = await http('/metrics');
     expect(metric(m, 'anycastd_dns_queries_total{transport="udp"}')).toBeGreaterThan(0);
+  });
+
+  it('counts responses by outcome across the workers', async () => {
+    const nx = async () => metric(await http('/metrics'), 'anycastd_responses_total{outcome="nxdomain"}');
+    const before = await nx();
+    let answered = 0;
+    for (let i = 0; i < 30; i++) {
+      const reply = await udpAsk('127.0.0.1', port, buildQuery({ id: 7000 + i, name: `nope-${i}.example.test`, type: 'A' }));
+      if (reply && rcodeOf(reply) === 3) answered++;
+    }
+    expect(answered).toBe(30);
+    // Reports arrive once per check round (200 ms here); the self-check's SOA probes count as positive, not here.
+    await until('30 more nxdomain responses in /metrics', async () => (await nx()) === before + 30, 5000);
+    expect(metric(await http('/metrics'), 'anycastd_responses_total{outcome="positive"}')).toBeGreaterThan(0);
   });
 });

@@ -25,6 +25,8 @@ export interface ServerOptions {
 
 export interface RunningServer {
   port: number;
+  /** Its --control-socket (in a temporary directory unless the test passed one). */
+  controlSocket: string;
   proc: ChildProcess;
   /** Still running (no exit seen and signal 0 succeeds). */
   alive(): boolean;
@@ -75,8 +77,11 @@ export function udpExchange(port: number, msg: Uint8Array, timeoutMs = 1000): Pr
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function spawnOnce(port: number, zonesDir: string, opts: ServerOptions): Promise<RunningServer> {
-  const args = [CLI, 'serve', '--listen', `${HOST}:${port}`, '--zones', zonesDir, '--nsid', opts.nsid ?? 'itest', ...(opts.args ?? [])];
+async function spawnOnce(port: number, zonesDir: string, runDir: string, opts: ServerOptions): Promise<RunningServer> {
+  // Each server its own control socket: the default /run/anycastd/control.sock admits one service per host.
+  const given = opts.args?.indexOf('--control-socket') ?? -1;
+  const controlSocket = given >= 0 ? opts.args![given + 1] : join(runDir, 'control.sock');
+  const args = [CLI, 'serve', '--listen', `${HOST}:${port}`, '--zones', zonesDir, '--nsid', opts.nsid ?? 'itest', ...(given >= 0 ? [] : ['--control-socket', controlSocket]), ...(opts.args ?? [])];
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const tail: string[] = [];
   let exited: string | null = null;
@@ -93,6 +98,7 @@ async function spawnOnce(port: number, zonesDir: string, opts: ServerOptions): P
   );
   const server: RunningServer = {
     port,
+    controlSocket,
     proc,
     alive: () => {
       if (exited !== null || proc.pid === undefined) return false;
@@ -141,15 +147,17 @@ async function spawnOnce(port: number, zonesDir: string, opts: ServerOptions): P
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -p tsconfig.build.json\` first`);
   const zonesDir = mkdtempSync(join(tmpdir(), 'anycastd-itest-'));
+  const runDir = mkdtempSync(join(tmpdir(), 'anycastd-run-'));
   for (const z of opts.zones ?? ['example.test.zone']) copyFileSync(join(REPO_ROOT, 'zones', z), join(zonesDir, z));
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const server = await spawnOnce(await freePort(), zonesDir, opts);
+      const server = await spawnOnce(await freePort(), zonesDir, runDir, opts);
       const stop = server.stop;
       server.stop = async () => {
         await stop();
         rmSync(zonesDir, { recursive: true, force: true });
+        rmSync(runDir, { recursive: true, force: true });
       };
       return server;
     } catch (err) {
@@ -157,5 +165,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     }
   }
   rmSync(zonesDir, { recursive: true, force: true });
+  rmSync(runDir, { recursive: true, force: true });
   throw lastError;
 }

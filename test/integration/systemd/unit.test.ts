@@ -5,7 +5,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serveConfig, type ServeFlags } from '../../../src/cli/serve-config.js';
+import { serveConfig } from '../../../src/cli/serve-config.js';
+import { readServeOptions } from '../../../src/cli/serve-options.js';
 import { REPO_ROOT } from '../support/server.js';
 
 const DIR = join(REPO_ROOT, 'systemd');
@@ -85,13 +86,17 @@ describe('anycastd.service directives', () => {
     expect(String(EXAMPLE.birdInclude).startsWith('/run/anycastd/')).toBe(true);
     expect(one('RuntimeDirectory')).toBe('anycastd');
     expect(one('RuntimeDirectoryPreserve')).toBe('yes');
+    // The control socket lives in the runtime directory too, where the sandbox lets the service write.
+    expect(EXAMPLE.controlSocket).toBe('/run/anycastd/control.sock');
+    // BIRD must reach the include file; the socket's 0660 is the gate, the directory stays 0755.
+    expect(one('RuntimeDirectoryMode')).toBe('0755');
     // 0644 files through the umask must stay readable by BIRD.
     expect(Number.parseInt(one('UMask'), 8) & 0o044).toBe(0);
   });
 
   it('stops the primary first and leaves it time to drain', () => {
     expect(one('KillMode')).toBe('mixed');
-    const drainMs = Number(EXAMPLE.drainMs ?? 5000);
+    const { drainMs } = readServeOptions({}, { path: 'systemd/anycastd.json', data: EXAMPLE });
     // Drain window, then DataWorkers.stop(2000), then slack.
     expect(spanMs(one('TimeoutStopSec'))).toBeGreaterThan(drainMs + 2000);
   });
@@ -116,28 +121,12 @@ describe('anycastd.service directives', () => {
 });
 
 describe('systemd/anycastd.json', () => {
-  /** The serve command's options and their defaults, read from src/cli/main.ts (the same source commander uses). */
-  function serveOptions(): Map<string, string | string[] | undefined> {
-    const main = readFileSync(join(REPO_ROOT, 'src/cli/main.ts'), 'utf8');
-    const block = main.slice(main.indexOf(".command('serve')"), main.indexOf('.action(', main.indexOf(".command('serve')")));
-    const opts = new Map<string, string | string[] | undefined>();
-    const re = /\.option\('--([a-z-]+)[^']*',\s*'(?:[^'\\]|\\.)*'(?:,\s*collect,\s*(\[\]|undefined))?(?:,\s*'([^']*)')?/g;
-    for (const m of block.matchAll(re)) {
-      const key = m[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-      opts.set(key, m[2] === '[]' ? [] : m[3]);
-    }
-    return opts;
-  }
-
+  // Read through the options table, as `serve --config` does: an unknown key or a bad value throws.
   it('uses only keys that `serve --config` accepts, with values serveConfig takes', () => {
-    const opts = serveOptions();
-    expect(opts.size).toBeGreaterThan(20);
-    for (const key of Object.keys(EXAMPLE)) expect(opts.has(key), `unknown config key ${key}`).toBe(true);
-    const flags: Record<string, unknown> = Object.fromEntries(opts);
-    // The conversion applyConfigFile does: lists stay lists, numbers become strings.
-    for (const [k, v] of Object.entries(EXAMPLE)) flags[k] = Array.isArray(v) ? v.map(String) : typeof v === 'boolean' ? v : String(v);
-    const config = serveConfig(flags as unknown as ServeFlags);
+    const config = serveConfig(readServeOptions({}, { path: 'systemd/anycastd.json', data: EXAMPLE }));
     expect(config.control.birdInclude).toBe(EXAMPLE.birdInclude);
+    // Named in the config, so a socket the service cannot create stops it instead of running without a door.
+    expect(config.controlSocket).toEqual({ path: '/run/anycastd/control.sock', explicit: true });
     expect(config.control.anycast).toEqual(EXAMPLE.anycast);
     expect(config.http).not.toBeNull();
     expect(config.server.listen.map((l) => l.host)).toEqual(['192.0.2.1']);

@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, REPO_ROOT, freePort } from '../support/server.js';
+import { controlCall } from '../../../src/control/control-client.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,7 +43,9 @@ export interface Service {
   httpPort: number;
   proc: ChildProcess;
   log: () => string;
-  http(path: string, method?: string): Promise<string>;
+  http(path: string): Promise<string>;
+  /** A control-socket command (debug-block, debug-crash, reload, ...). */
+  control(cmd: Parameters<typeof controlCall>[1], args?: Record<string, number>): Promise<unknown>;
   /** The data process (thread mode has exactly one child). */
   dataPid(): number;
   rssKiB(pid: number): number;
@@ -53,20 +56,23 @@ export interface Service {
 export async function startThreads(args: string[], zone = 'example.test.zone'): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'anycastd-threads-'));
   if (zone) copyFileSync(join(REPO_ROOT, 'zones', zone), join(dir, zone));
+  const sockDir = mkdtempSync(join(tmpdir(), 'anycastd-threads-ctl-'));
+  const socket = join(sockDir, 'control.sock');
   const port = await freePort();
   const httpPort = await freePort();
   let log = '';
   const proc = spawn(process.execPath, [
     CLI, 'serve', '--zones', dir, '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--worker-mode', 'threads',
-    '--debug-endpoints', '--nsid', 'thr', ...args,
+    '--debug-endpoints', '--nsid', 'thr', '--control-socket', socket, ...args,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   proc.stderr!.on('data', (c: Buffer) => {
     log += c.toString();
     if (log.length > 200_000) log = log.slice(-100_000);
   });
-  const http = (path: string, method = 'GET') => fetch(`http://127.0.0.1:${httpPort}${path}`, { method, signal: AbortSignal.timeout(3000) }).then((r) => r.text());
+  const http = (path: string) => fetch(`http://127.0.0.1:${httpPort}${path}`, { signal: AbortSignal.timeout(3000) }).then((r) => r.text());
   return {
     dir, port, httpPort, proc, http,
+    control: (cmd, args = {}) => controlCall(socket, cmd, args),
     log: () => log,
     dataPid: () => Number(execFileSync('pgrep', ['-P', String(proc.pid)]).toString().trim().split('\n')[0]),
     rssKiB: (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0),
@@ -76,6 +82,7 @@ export async function startThreads(args: string[], zone = 'example.test.zone'): 
         await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(5000)]);
       }
       rmSync(dir, { recursive: true, force: true });
+      rmSync(sockDir, { recursive: true, force: true });
     },
   };
 }

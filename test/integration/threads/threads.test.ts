@@ -33,7 +33,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
     const announced = () => readFileSync(include, 'utf8').match(/define ANYCASTD_ANNOUNCE = (\d)/)?.[1];
     await until('state up and announced', async () => stateOf(await s.http('/metrics')) === 'up' && announced() === '1');
     const t0 = Date.now();
-    expect(JSON.parse(await s.http('/debug/block?ms=3000&worker=1', 'POST'))).toMatchObject({ kind: 'debug-block', worker: 1 });
+    expect(await s.control('debug-block', { ms: 3000, worker: 1 })).toEqual({ kind: 'debug-block', ms: 3000, worker: 1 });
     await until('withdrawn', async () => announced() === '0', 3000);
     const withdrawMs = Date.now() - t0;
     const status = JSON.parse(await s.http('/status'));
@@ -50,7 +50,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
     const s = (service = await startThreads(['--workers', '2', '--check-interval', '200']));
     await until('two threads running', async () => metric(await s.http('/metrics'), 'anycastd_workers_running') === 2);
     const pid = s.dataPid();
-    expect(JSON.parse(await s.http('/debug/crash?worker=0', 'POST'))).toMatchObject({ kind: 'debug-crash', worker: 0 });
+    expect(await s.control('debug-crash', { worker: 0 })).toEqual({ kind: 'debug-crash', worker: 0 });
     // Datagrams already queued in the dying thread's own socket die with it (reusePort: each thread has its
     // own queue; README). From the moment its death is seen, through the restart, every query is answered.
     await until('the thread death seen', async () => /data worker exited; restarting/.test(s.log()), 5000);

@@ -11,6 +11,7 @@ import dnsPacket from 'dns-packet';
 import pino from 'pino';
 import { DnsServer } from '../../../src/server/server.js';
 import { serveConfig } from '../../../src/cli/serve-config.js';
+import { readServeOptions } from '../../../src/cli/serve-options.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -38,10 +39,10 @@ describe('zone reloads under query load', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'anycastd-reload-'));
     writeFileSync(join(dir, 'reload.test.zone'), zoneText(1));
-    const config = serveConfig({
+    const config = serveConfig(readServeOptions({
       listen: ['127.0.0.1:0'], zones: dir, nsid: 't', maxUdpSize: '1232', tcpIdleMs: '1000', tcpMaxConnections: '10', tcpMaxQueries: '10',
       zonesRescanMs: '60000', zonesDebounceMs: '1', zoneDeleteGraceMs: '1000', zoneOrigin: [],
-    });
+    }));
     server = new DnsServer(config.server, pino({ level: 'silent' }));
     await server.start();
     port = server.udpAddresses()[0].port;
