@@ -39,7 +39,8 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
     const status = JSON.parse(await s.http('/status'));
     const silent = status.workers.find((w: { id: number }) => w.id === 1);
     console.log(`blocked thread 1: withdrawn after ${withdrawMs} ms; /status worker 1: ${JSON.stringify(silent)}`);
-    expect(stateOf(await s.http('/metrics'))).toBe('down');
+    // The state may already be up again on a slow machine (hold-down 0): the log keeps the transition and its cause.
+    expect(s.log()).toMatch(/health: up -> down/);
     expect(s.log()).toMatch(/worker 1 .*did not answer/);
     await until('announced again after the block', async () => announced() === '1', 10_000);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(3000);
