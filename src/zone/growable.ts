@@ -7,6 +7,11 @@ export function allocateShared(on: boolean): void {
   shared = on;
 }
 
+/** A zero-filled Int32Array for the final zone: in a SharedArrayBuffer in thread mode, so it is never copied again. */
+export function zoneInt32Array(length: number): Int32Array {
+  return shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
+}
+
 export class GrowableInt32 {
   data: Int32Array;
   length = 0;
