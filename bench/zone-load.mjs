@@ -33,7 +33,7 @@ async function loadInChild(file, extra = []) {
  * process tree's: `anycastd serve` is a cluster primary plus a data-path worker (which loads the zone), and the
  * sum of each process's VmHWM is the (upper-bound) peak; PSS splits the pages the processes share.
  */
-async function timeToSerial(start) {
+export async function timeToSerial(start) {
   const port = await freePort();
   const since = process.hrtime.bigint();
   const server = start(port);
@@ -49,7 +49,7 @@ async function timeToSerial(start) {
   }
 }
 
-function startAnycastd(dir) {
+export function startAnycastd(dir) {
   return (port) => {
     const child = spawnTracked(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', dir, '--nsid', 'bench', '--log-level', 'warn'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,7 +59,7 @@ function startAnycastd(dir) {
   };
 }
 
-function startKnotLoad(file, semanticChecks) {
+export function startKnotLoad(file, semanticChecks) {
   return (port) => {
     const k = startKnot({ workDir: join(TMP_DIR, `knot-load-${process.pid}`), port, zones: [{ origin: ORIGIN, file }], semanticChecks });
     return { child: k.child, output: k.output, stop: () => k.stop(), extra: () => ({ zoneBytes: k.zoneBytes() }) };

@@ -23,7 +23,8 @@ cp "$ROOT/package.json" "$ROOT/package-lock.json" "$LIB/"
 rm -f "$LIB/package-lock.json" "$LIB/node_modules/.package-lock.json"
 # Documentation, tests and type files inside dependencies are of no use at run time.
 find "$LIB/node_modules" \( -iname '*.md' -o -iname '*.markdown' -o -name '*.d.ts' -o -name '*.map' -o -name '*.html' -o -name '*.sh' -o -name '.*' -type f \) -delete
-rm -f "$LIB/node_modules/pino/bin.js"  # pino's stub CLI that only points to pino-pretty
+# The stub CLIs of pino and pino-pretty: anycastd uses both as libraries only.
+rm -f "$LIB/node_modules/pino/bin.js" "$LIB/node_modules/pino-pretty/bin.js"
 find "$LIB/node_modules" -depth -type d \( -name test -o -name tests -o -name docs -o -name example -o -name examples -o -name benchmarks -o -name .github -o -name .husky \) -exec rm -rf {} +
 find "$LIB/node_modules" -depth -type d -empty -delete
 find "$LIB" -type d -exec chmod 0755 {} + && find "$LIB" -type f -exec chmod 0644 {} +

@@ -3,6 +3,20 @@
 import { statSync } from 'node:fs';
 import { loadZoneFile } from '../zone/load.js';
 import { listZoneFiles } from '../zone/zone-dir.js';
+import type { ZoneMeta } from '../zone/compiled.js';
+
+const WEEK_SECONDS = 7 * 86400;
+
+const isoSeconds = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+
+/** A signature that has expired, or will within a week, needs re-signing now (RFC 4034 section 3.1.5). */
+export function expiryWarning(m: ZoneMeta, now: number, within = WEEK_SECONDS): string | null {
+  if (m.signatureExpiry === 0) return null;
+  const when = isoSeconds(m.signatureExpiry);
+  if (m.signatureExpiry <= now) return `signature ${m.signatureExpiryRecord} expired at ${when}: validating resolvers reject the zone; re-sign it`;
+  if (m.signatureExpiry - now <= within) return `signature ${m.signatureExpiryRecord} expires at ${when}, within ${Math.round(within / 86400)} days; re-sign the zone`;
+  return null;
+}
 
 export function runCheck(target: string, out: (line: string) => void, err: (line: string) => void): number {
   let files: string[];
@@ -28,7 +42,10 @@ export function runCheck(target: string, out: (line: string) => void, err: (line
       continue;
     }
     const m = result.zone.meta;
-    out(`${m.origin} serial ${m.serial} records ${m.records} loaded in ${ms.toFixed(1)} ms (${file})`);
+    const signed = m.signatureExpiry > 0 ? ` signatures valid until ${isoSeconds(m.signatureExpiry)}` : '';
+    out(`${m.origin} serial ${m.serial} records ${m.records}${signed} loaded in ${ms.toFixed(1)} ms (${file})`);
+    const expiry = expiryWarning(m, Date.now() / 1000);
+    if (expiry) err(`${m.signatureExpiryWhere}: warning: ${expiry}`);
   }
   return failed ? 1 : 0;
 }

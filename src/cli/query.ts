@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import { parseListen } from '../transport/address.js';
+import { recordLine } from './rdata-presentation.js';
 
 export interface QueryFlags {
   server: string;
@@ -49,15 +50,6 @@ function exchange(wire: Buffer, host: string, port: number, family: 4 | 6, tcp: 
   });
 }
 
-function rdataText(rr: dnsPacket.Answer): string {
-  const data = (rr as { data?: unknown }).data;
-  if (data === undefined) return '';
-  if (Buffer.isBuffer(data)) return `\\# ${data.length} ${data.toString('hex')}`;
-  if (Array.isArray(data)) return data.map((d) => (Buffer.isBuffer(d) ? JSON.stringify(d.toString()) : String(d))).join(' ');
-  if (typeof data === 'object') return Object.values(data as object).map(String).join(' ');
-  return String(data);
-}
-
 export async function runQuery(name: string, type: string, flags: QueryFlags, out: (line: string) => void): Promise<number> {
   const server = parseListen(flags.server);
   const id = (Math.random() * 0xffff) | 0;
@@ -87,7 +79,7 @@ export async function runQuery(name: string, type: string, flags: QueryFlags, ou
     const list = (rrs ?? []).filter((r) => r.type !== 'OPT');
     if (list.length === 0) continue;
     out(`\n;; ${title} SECTION:`);
-    for (const rr of list) out(`${rr.name}.\t${(rr as { ttl?: number }).ttl ?? 0}\t${(rr as { class?: string }).class ?? 'IN'}\t${rr.type}\t${rdataText(rr)}`);
+    for (const rr of list) out(recordLine(rr));
   }
   out(`\n;; ${raw.length} bytes from ${flags.server} over ${flags.tcp ? 'TCP' : 'UDP'} in ${ms.toFixed(1)} ms`);
   return 0;

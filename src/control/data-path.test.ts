@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { nodeHasReusePort, pickDataPathMode } from './data-path.js';
-import { dataPathEnv } from './malloc-env.js';
 
 describe('data-path mode', () => {
   it('knows which Node versions have reusePort for dgram and net', () => {
@@ -15,10 +14,5 @@ describe('data-path mode', () => {
     expect(pickDataPathMode('auto', '22.12.0')).toBe('threads');
     expect(pickDataPathMode('processes', '24.0.0')).toBe('processes');
     expect(() => pickDataPathMode('threads', '20.19.0')).toThrow(/Node >= 22.12/);
-  });
-
-  it('pins the malloc mmap threshold for data-path processes, unless the operator set one', () => {
-    expect(dataPathEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', MALLOC_MMAP_THRESHOLD_: '131072' });
-    expect(dataPathEnv({ MALLOC_MMAP_THRESHOLD_: '65536' }).MALLOC_MMAP_THRESHOLD_).toBe('65536');
   });
 });

@@ -32,8 +32,8 @@ function report(over: Partial<WorkerReport> = {}): WorkerReport {
     outcomes: { positive: 80, chain: 0, nxdomain: 7, nodata: 3, referral: 2, wildcard: 4, wildcard_nodata: 1, refused: 2, error: 1 },
     tcpConnections: 2, lag: { lagP99Ms: 12, lagMaxMs: 30, elu: 0.25, windowMs: 1000, samples: 100 }, rssBytes: 50e6, heapUsedBytes: 20e6,
     zones: [
-      { file: 'example.test.zone', origin: 'example.test.', serial: 2024010101, records: 12, loadedAt: 1, hash: 'h', lastError: null, lastErrorAt: null, lastSuccessAt: 1_700_000_000_000, removeAt: null },
-      { file: 'we"ird\\name\n.zone', origin: null, serial: null, records: 0, loadedAt: null, hash: null, lastError: 'line 3: bad', lastErrorAt: 2, lastSuccessAt: null, removeAt: null },
+      { file: 'example.test.zone', origin: 'example.test.', serial: 2024010101, records: 12, loadedAt: 1, hash: 'h', lastError: null, lastErrorAt: null, lastSuccessAt: 1_700_000_000_000, removeAt: null, signatureExpiry: 1_800_000_000 },
+      { file: 'we"ird\\name\n.zone', origin: null, serial: null, records: 0, loadedAt: null, hash: null, lastError: 'line 3: bad', lastErrorAt: 2, lastSuccessAt: null, removeAt: null, signatureExpiry: null },
     ],
     zoneLoadErrors: 1,
     ...over,
@@ -170,6 +170,7 @@ describe('renderMetrics', () => {
     expect(value('anycastd_health_transitions_total', { from: 'up', to: 'down' })).toBe(2);
     expect(value('anycastd_health_event_loop_lag_p99_seconds')).toBe(0.012);
     expect(value('anycastd_zone_serial', { zone: 'example.test.' })).toBe(2024010101);
+    expect(value('anycastd_zone_signature_expiry_timestamp_seconds', { zone: 'example.test.' })).toBe(1_800_000_000);
     expect(value('anycastd_workers_running')).toBe(2);
     expect(value('anycastd_workers_restarts_total')).toBe(3);
     expect(value('anycastd_bird_reload_failures_total', { kind: 'refused-config' })).toBe(0);

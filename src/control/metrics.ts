@@ -113,6 +113,8 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   for (const z of zones) if (z.origin) m.sample('anycastd_zone_records', z.records, { zone: z.origin });
   m.family('anycastd_zone_last_success_timestamp_seconds', 'gauge', 'When each zone file last loaded.');
   for (const z of zones) if (z.origin) m.sample('anycastd_zone_last_success_timestamp_seconds', (z.lastSuccessAt ?? 0) / 1000, { zone: z.origin });
+  m.family('anycastd_zone_signature_expiry_timestamp_seconds', 'gauge', 'Earliest RRSIG expiration in each signed zone.');
+  for (const z of zones) if (z.origin && z.signatureExpiry) m.sample('anycastd_zone_signature_expiry_timestamp_seconds', z.signatureExpiry, { zone: z.origin });
   m.family('anycastd_zone_error', 'gauge', '1 when the newest version of a zone file failed to load.');
   for (const z of zones) m.sample('anycastd_zone_error', z.lastError ? 1 : 0, { file: z.file });
 

@@ -4,7 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import type { FromWorker, ToWorker } from './ipc.js';
 import type { DataPath } from './data-path.js';
-import { dataPathEnv } from './malloc-env.js';
+import { dataWorkerEnv } from './worker-env.js';
 import { RESTART_BACKOFF_MS, type WorkerReply } from './workers.js';
 import { DATA_PROCESS_ENV, type FromDataProcess, type ToDataProcess, isFromDataProcess } from './thread-ipc.js';
 
@@ -40,7 +40,7 @@ export class ThreadWorkers implements DataPath {
 
   /** Forks `anycastd serve` again with the same arguments, as the data process; resolves when every thread is ready. */
   private spawn(): Promise<void> {
-    const child = fork(process.argv[1], process.argv.slice(2), { env: { ...dataPathEnv(), [DATA_PROCESS_ENV]: 'threads' } });
+    const child = fork(process.argv[1], process.argv.slice(2), { env: { ...process.env, ...dataWorkerEnv(process.env), [DATA_PROCESS_ENV]: 'threads' } });
     this.child = child;
     return new Promise((resolve) => {
       const settle = () => {

@@ -4,7 +4,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { type FromWorker, type ToWorker, type WorkerReport, isFromWorker } from './ipc.js';
 import type { DataPath } from './data-path.js';
-import { dataPathEnv } from './malloc-env.js';
+import { dataWorkerEnv } from './worker-env.js';
 
 export interface WorkerReply {
   id: number;
@@ -49,7 +49,7 @@ export class DataWorkers implements DataPath {
   }
 
   private fork(slot: Slot): Promise<void> {
-    const worker = cluster.fork({ ...dataPathEnv(), ANYCASTD_WORKER_ID: String(slot.id) });
+    const worker = cluster.fork({ ...dataWorkerEnv(process.env), ANYCASTD_WORKER_ID: String(slot.id) });
     slot.worker = worker;
     slot.ready = false;
     return new Promise((resolve) => {

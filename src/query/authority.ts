@@ -6,44 +6,73 @@ import {
 import { ResponseWriter, Section } from '../wire/writer.js';
 import { T_A, T_AAAA, T_DS, T_NS, T_SOA } from '../wire/constants.js';
 import { OutcomeKind, type QueryOutcome } from './outcome.js';
+import { DenialProver } from './dnssec/proofs.js';
+
+/** One per thread: its scratch buffers serve every query, one at a time. */
+const prover = new DenialProver();
 
 /**
- * Adds what the outcome calls for after the answer section. DNSSEC denial proofs (NSEC/NSEC3) belong
- * here too, per case, when out.dnssec is set: out carries the zone, the name of the last step, its
- * closest encloser and next closer label, the wildcard node and the delegation node they need.
+ * Adds what the outcome calls for after the answer section, DNSSEC denial proofs (NSEC/NSEC3) included
+ * when out.dnssec is set (RFC 4035 section 3.1.3, RFC 5155 section 7.2). A proof that does not fit
+ * sets TC: it is never left out silently.
  */
 export function solveAuthority(out: QueryOutcome, w: ResponseWriter): void {
   // A truncated answer is cut short: the client retries over TCP and gets the rest there.
   if (w.truncated) return;
   const zone = out.zone;
   if (zone === null) return;
+  prover.reset();
   switch (out.kind) {
     case OutcomeKind.Positive:
+      wildcardChainProof(out, w);
+      if (out.rrset >= 0) additional(zone, out.rrset, out, w);
+      return;
     case OutcomeKind.WildcardAnswer:
-      if (out.rrset >= 0) additional(zone, out.rrset, w);
+      wildcardChainProof(out, w);
+      if (out.dnssec && !prover.wildcardAnswer(zone, out.name!, out.encloser, w)) w.markTruncated();
+      else if (out.rrset >= 0) additional(zone, out.rrset, out, w);
       return;
     case OutcomeKind.NxDomain:
+      if (negative(zone, out, w) && out.dnssec && !prover.nxdomain(zone, out.name!, out.encloser, w)) w.markTruncated();
+      wildcardChainProof(out, w);
+      return;
     case OutcomeKind.NoData:
+      if (negative(zone, out, w) && out.dnssec && !prover.nodata(zone, out.node, w)) w.markTruncated();
+      wildcardChainProof(out, w);
+      return;
     case OutcomeKind.WildcardNoData:
-      negative(zone, out, w);
+      if (negative(zone, out, w) && out.dnssec && !prover.wildcardNodata(zone, out.name!, out.encloser, out.wildcard, w)) w.markTruncated();
+      wildcardChainProof(out, w);
       return;
     case OutcomeKind.Referral:
       referral(zone, out.cut, out, w);
       return;
     case OutcomeKind.Chain:
+      wildcardChainProof(out, w);
+      return;
     case OutcomeKind.Refused:
     case OutcomeKind.Error:
       return;
   }
 }
 
-/** NXDOMAIN or NODATA: the apex SOA in authority (RFC 2308 sections 3 and 5), signed when DNSSEC applies. */
-function negative(zone: CompiledZone, out: QueryOutcome, w: ResponseWriter): void {
-  if (!w.putNegativeSoa(zone, Section.Authority)) {
+/** A CNAME synthesized from a wildcard earlier in the chain: prove its owner does not exist (RFC 4035 section 3.1.3.3). */
+function wildcardChainProof(out: QueryOutcome, w: ResponseWriter): void {
+  const zone = out.wildcardChainZone;
+  if (zone === null || w.truncated) return;
+  if (!prover.wildcardAnswer(zone, out.wildcardChainName, out.wildcardChainEncloser, w)) w.markTruncated();
+}
+
+/**
+ * NXDOMAIN or NODATA: the apex SOA in authority (RFC 2308 sections 3 and 5), signed when DNSSEC applies;
+ * the signature's TTL is lowered with the SOA's (RFC 9077 section 3). False when it did not fit (TC set).
+ */
+function negative(zone: CompiledZone, out: QueryOutcome, w: ResponseWriter): boolean {
+  if (!w.putNegativeSoa(zone, Section.Authority) || (out.dnssec && !w.putSignatures(zone, zone.apex, T_SOA, Section.Authority, -1, zone.negativeTtl))) {
     w.markTruncated();
-    return;
+    return false;
   }
-  if (out.dnssec) w.putSignatures(zone, zone.apex, T_SOA, Section.Authority, -1);
+  return true;
 }
 
 /** Referral (RFC 1034 section 4.3.2 step 3b): NS of the cut in authority, glue in additional, AA clear. */
@@ -55,8 +84,15 @@ function referral(zone: CompiledZone, cut: number, out: QueryOutcome, w: Respons
     return;
   }
   if (out.dnssec) {
+    // RFC 4035 section 3.1.4: the DS with its RRSIG, or the proof that there is no DS.
     const ds = findRRset(zone, cut, T_DS);
-    if (ds >= 0 && w.putNodeRRset(zone, cut, ds, Section.Authority)) w.putSignatures(zone, cut, T_DS, Section.Authority, -1);
+    const fits = ds >= 0
+      ? w.putNodeRRset(zone, cut, ds, Section.Authority) && w.putSignatures(zone, cut, T_DS, Section.Authority, -1)
+      : prover.insecureReferral(zone, cut, w);
+    if (!fits) {
+      w.markTruncated();
+      return;
+    }
   }
   const targets = rrsetTargets(zone, ns);
   const count = rrsetCount(zone, ns);
@@ -72,8 +108,8 @@ function referral(zone: CompiledZone, cut: number, out: QueryOutcome, w: Respons
   }
 }
 
-/** Address records for in-zone NS/MX/SRV targets; optional, so whatever does not fit is left out. */
-function additional(zone: CompiledZone, rrset: number, w: ResponseWriter): void {
+/** Address records for in-zone NS/MX/SRV targets, signed with DO; optional, so whatever does not fit is left out. */
+function additional(zone: CompiledZone, rrset: number, out: QueryOutcome, w: ResponseWriter): void {
   const targets = rrsetTargets(zone, rrset);
   if (targets < 0) return;
   const count = rrsetCount(zone, rrset);
@@ -82,7 +118,7 @@ function additional(zone: CompiledZone, rrset: number, w: ResponseWriter): void 
     if (target < 0 || nodeCut(zone, target) >= 0 || earlierTarget(zone, targets, i, target)) continue;
     for (let g = 0; g < GLUE_TYPES.length; g++) {
       const r = findRRset(zone, target, GLUE_TYPES[g]);
-      if (r >= 0) w.putNodeRRset(zone, target, r, Section.Additional);
+      if (r >= 0 && w.putNodeRRset(zone, target, r, Section.Additional) && out.dnssec) w.putSignatures(zone, target, GLUE_TYPES[g], Section.Additional, -1);
     }
   }
 }

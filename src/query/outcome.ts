@@ -2,7 +2,7 @@
 
 import type { CompiledZone } from '../zone/compiled.js';
 import { nodeNameLen, nodeNameOff } from '../zone/compiled.js';
-import type { NameKey } from '../wire/name-key.js';
+import { NameKey } from '../wire/name-key.js';
 
 /**
  * The closed set of outcomes. A CNAME/DNAME chain ends in one of the others (the record says how many
@@ -83,6 +83,13 @@ export class QueryOutcome {
   dnssecOk = false;
   /** DO set and `zone` is signed: RRSIGs and proofs go into the response. */
   dnssec = false;
+  /**
+   * A CNAME synthesized from a wildcard earlier in the chain (RFC 4035 section 3.1.3.3): its zone, the
+   * name it answered and that name's closest encloser, kept for the proof that the name does not exist.
+   */
+  wildcardChainZone: CompiledZone | null = null;
+  readonly wildcardChainName = new NameKey();
+  wildcardChainEncloser = -1;
 
   reset(qname: NameKey | null, dnssecOk: boolean): void {
     this.kind = OutcomeKind.Error;
@@ -98,6 +105,7 @@ export class QueryOutcome {
     this.rrset = -1;
     this.dnssecOk = dnssecOk;
     this.dnssec = false;
+    this.wildcardChainZone = null;
   }
 
   get responseClass(): ResponseClass {

@@ -1,7 +1,7 @@
 // The authoritative lookup (RFC 1034 section 4.3.2, RFC 4592, RFC 6672): writes the answer section and records the outcome.
 
 import {
-  type CompiledZone, findNode, findRRset, isDelegation, isDname, nodeCut, nodeFirstRRset, nodeNameLen,
+  type CompiledZone, F_NSEC3_OWNER, findNode, findRRset, isDelegation, isDname, nodeCut, nodeFirstRRset, nodeFlags, nodeNameLen,
   nodeRRsetCount, nodeWildcard, rrsetFirstName, rrsetTtl, rrsetType,
 } from '../zone/compiled.js';
 import { NameKey } from '../wire/name-key.js';
@@ -69,7 +69,7 @@ export class Resolver {
   }
 
   private step(zone: CompiledZone, key: NameKey, qtype: number, ownerAt: number, w: ResponseWriter, out: QueryOutcome, hop: number): Step {
-    const node = findNode(zone, key.hashes[0], key.bytes, 0, key.len);
+    const node = this.lookup(zone, key.hashes[0], key.bytes, 0, key.len);
     if (node >= 0) {
       out.node = node;
       out.encloser = node;
@@ -83,7 +83,7 @@ export class Resolver {
     let enc = -1;
     let i = 1;
     for (; i <= key.count - zone.apexLabels; i++) {
-      enc = findNode(zone, key.hashes[i], key.bytes, key.labels[i], key.len - key.labels[i]);
+      enc = this.lookup(zone, key.hashes[i], key.bytes, key.labels[i], key.len - key.labels[i]);
       if (enc >= 0) break;
     }
     out.encloser = enc;
@@ -100,6 +100,12 @@ export class Resolver {
     w.setRcode(RCODE_NXDOMAIN);
     out.kind = OutcomeKind.NxDomain;
     return Step.Done;
+  }
+
+  /** A name of the zone; NSEC3 owner names are not (RFC 5155 section 7.2.8), so they do not exist here. */
+  private lookup(zone: CompiledZone, hash: number, buf: Uint8Array, off: number, len: number): number {
+    const node = findNode(zone, hash, buf, off, len);
+    return node >= 0 && nodeFlags(zone, node) & F_NSEC3_OWNER ? -1 : node;
   }
 
   private atCut(zone: CompiledZone, cut: number, key: NameKey, qtype: number, ownerAt: number, w: ResponseWriter, out: QueryOutcome, hop: number): Step {
@@ -119,12 +125,13 @@ export class Resolver {
       return Step.Done;
     }
     if (qtype === T_ANY) return this.answerAny(zone, node, ownerAt, w, out, wildcard);
+    // Type RRSIG by name: the first set (signatures over the lowest type), as Knot answers.
     const rrset = findRRset(zone, node, qtype);
     if (rrset >= 0) {
       out.kind = wildcard ? OutcomeKind.WildcardAnswer : OutcomeKind.Positive;
       out.rrset = rrset;
-      if (!w.putRRset(zone, rrset, Section.Answer, ownerAt)) w.markTruncated();
-      else if (out.dnssec) w.putSignatures(zone, node, qtype, Section.Answer, ownerAt);
+      // RFC 4035 section 3.1.1: signatures that do not fit mean TC, never an unsigned answer.
+      if (!w.putRRset(zone, rrset, Section.Answer, ownerAt) || (out.dnssec && !w.putSignatures(zone, node, qtype, Section.Answer, ownerAt))) w.markTruncated();
       return Step.Done;
     }
     const cname = qtype === T_CNAME ? -1 : findRRset(zone, node, T_CNAME);
@@ -136,7 +143,16 @@ export class Resolver {
         w.markTruncated();
         return Step.Done;
       }
-      if (out.dnssec) w.putSignatures(zone, node, T_CNAME, Section.Answer, ownerAt);
+      if (out.dnssec && !w.putSignatures(zone, node, T_CNAME, Section.Answer, ownerAt)) {
+        w.markTruncated();
+        return Step.Done;
+      }
+      // A CNAME from a wildcard: the proof that the name itself does not exist goes with the final answer.
+      if (wildcard && out.dnssec && out.wildcardChainZone === null) {
+        out.wildcardChainZone = zone;
+        out.wildcardChainName.setFrom(out.name!.bytes, 0);
+        out.wildcardChainEncloser = out.encloser;
+      }
       this.nextOwnerAt = w.lastNameAt;
       this.keys[hop & 1].setFrom(zone.rdata, rrsetFirstName(zone, cname));
       return Step.Follow;
@@ -154,8 +170,7 @@ export class Resolver {
       if (type === T_RRSIG) continue;
       out.kind = wildcard ? OutcomeKind.WildcardAnswer : OutcomeKind.Positive;
       out.rrset = r;
-      if (!w.putRRset(zone, r, Section.Answer, ownerAt)) w.markTruncated();
-      else if (out.dnssec) w.putSignatures(zone, node, type, Section.Answer, ownerAt);
+      if (!w.putRRset(zone, r, Section.Answer, ownerAt) || (out.dnssec && !w.putSignatures(zone, node, type, Section.Answer, ownerAt))) w.markTruncated();
       return Step.Done;
     }
     out.kind = wildcard ? OutcomeKind.WildcardNoData : OutcomeKind.NoData;
@@ -172,7 +187,10 @@ export class Resolver {
       w.markTruncated();
       return Step.Done;
     }
-    if (out.dnssec) w.putSignatures(zone, owner, T_DNAME, Section.Answer, -1);
+    if (out.dnssec && !w.putSignatures(zone, owner, T_DNAME, Section.Answer, -1)) {
+      w.markTruncated();
+      return Step.Done;
+    }
     const prefixLen = key.len - nodeNameLen(zone, owner);
     const targetOff = rrsetFirstName(zone, rrset);
     const targetLen = (zone.rdata[targetOff - 2] << 8) | zone.rdata[targetOff - 1];

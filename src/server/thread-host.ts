@@ -38,7 +38,7 @@ interface ThreadSlot {
 }
 
 export class ThreadHost {
-  private readonly compiler = new ZoneCompileWorker(true);
+  private readonly compiler = new ZoneCompileWorker(undefined, true);
   private readonly zones: ZoneManager;
   private current: CompiledZone[] = [];
   private readonly slots: ThreadSlot[] = [];

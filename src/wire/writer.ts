@@ -3,9 +3,9 @@
 import { lowerOctet } from './name.js';
 import { copyBytes } from './bytes.js';
 import type { Query } from './query.js';
-import { C_IN, EDE_NOT_AUTHORITATIVE, EDNS_EDE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_RRSIG, T_SOA } from './constants.js';
+import { C_IN, EDE_NOT_AUTHORITATIVE, EDNS_EDE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
 import {
-  type CompiledZone, findRRset, nodeNameOff, rrsetDataEnd, rrsetDataOff, rrsetTtl, rrsetType,
+  type CompiledZone, findSignatures, nodeNameOff, rrsetDataEnd, rrsetDataOff, rrsetTtl, rrsetType,
 } from '../zone/compiled.js';
 
 export const enum Section {
@@ -264,12 +264,13 @@ export class ResponseWriter {
 
   /**
    * The RRSIGs at `node` over type `covered` (RFC 4035 section 3.1.1), owner as in putRRset when
-   * ownerAt >= 0, else the node's name. True when there were none.
+   * ownerAt >= 0, else the node's name. True when there were none. They form their own set per
+   * covered type, with its own TTL (RFC 4034 section 3); `ttl` >= 0 overrides it (RFC 9077).
    */
-  putSignatures(zone: CompiledZone, node: number, covered: number, section: Section, ownerAt: number): boolean {
-    const sigs = findRRset(zone, node, T_RRSIG);
+  putSignatures(zone: CompiledZone, node: number, covered: number, section: Section, ownerAt: number, ttl = -1): boolean {
+    const sigs = findSignatures(zone, node, covered);
     if (sigs < 0) return true;
-    return this.copyRRset(zone, sigs, section, ownerAt, ownerAt >= 0 ? 0 : nodeNameOff(zone, node), rrsetTtl(zone, sigs), covered);
+    return this.copyRRset(zone, sigs, section, ownerAt, ownerAt >= 0 ? 0 : nodeNameOff(zone, node), ttl >= 0 ? ttl : rrsetTtl(zone, sigs), -1);
   }
 
   /** The apex SOA for a negative answer, with TTL min(SOA TTL, MINIMUM) (RFC 2308 sections 3 and 5). */

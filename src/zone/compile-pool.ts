@@ -1,18 +1,21 @@
 // Main-thread side of zone compilation: sends files to a worker thread and receives compiled zones.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompileRequest } from './worker.js';
 import type { LoadOptions, LoadResult } from './load.js';
 
 type Result = LoadResult;
 
-/** The compiled worker beside this module; when running from TypeScript sources (tests), the built one. */
-function workerFile(): URL {
-  const beside = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL('../../dist/zone/worker.js', import.meta.url);
+/**
+ * The thread's entry: worker.js beside this module once built. Run from the TypeScript sources (vitest), the thread
+ * first registers ts-source-hooks.mjs, which lets Node 20 load the .ts files, so tests need no prior build.
+ */
+function startThread(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  const hooks = new URL('./ts-source-hooks.mjs', import.meta.url).href;
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap = `import { register } from 'node:module';\nregister(${JSON.stringify(hooks)});\nawait import(${JSON.stringify(entry)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
 }
 
 /** What the zone manager needs from a compiler; the worker below is the real one. */
@@ -23,62 +26,80 @@ export interface ZoneCompileService {
 /** A parse leaves the worker's heap large (the 1.25M-record zone: ~150 MiB); an idle worker is ended to give it back. */
 const IDLE_EXIT_MS = 2000;
 
+type Pending = Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>;
+
+/** One compile thread and the requests it owes answers to. */
+interface Thread {
+  worker: Worker;
+  pending: Pending;
+}
+
 export class ZoneCompileWorker implements ZoneCompileService {
-  private worker: Worker | null = null;
+  private thread: Thread | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
 
   /** shared: compiled zones come back in SharedArrayBuffers, for thread mode. */
-  constructor(private readonly shared = false) {}
+  constructor(
+    private readonly idleExitMs = IDLE_EXIT_MS,
+    private readonly shared = false,
+  ) {}
 
   compile(file: string, options: LoadOptions = {}): Promise<Result> {
-    const worker = this.ensureWorker();
+    const thread = this.ensureThread();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, file, options, shared: this.shared } satisfies CompileRequest);
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.postMessage({ id, file, options, shared: this.shared } satisfies CompileRequest);
     });
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(workerFile());
+  private ensureThread(): Thread {
+    if (this.thread) return this.thread;
+    const worker = startThread();
     worker.unref();
+    // Each thread fails only its own requests: a retired idle thread that exits after a new one has
+    // started must not take the new thread's compiles with it (a zone change 2 s after a load was lost so).
+    const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (msg: { id: number; result: Result }) => {
-      const p = this.pending.get(msg.id);
-      this.pending.delete(msg.id);
+      const p = thread.pending.get(msg.id);
+      thread.pending.delete(msg.id);
       p?.resolve(msg.result);
-      if (this.pending.size === 0) this.scheduleIdleExit(worker);
+      if (thread.pending.size === 0 && this.thread === thread) this.scheduleIdleExit(thread);
     });
-    // A worker that dies (out of memory on a huge zone, say) fails the compiles in flight, and the next compile starts a new one.
+    // A worker that dies (out of memory on a huge zone, say) fails its compiles in flight, and the next compile starts a new one.
     const fail = (err: Error) => {
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-      if (this.worker === worker) this.worker = null;
+      for (const p of thread.pending.values()) p.reject(err);
+      thread.pending.clear();
+      if (this.thread === thread) this.thread = null;
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`zone compile worker exited with code ${code}`)));
-    this.worker = worker;
-    return worker;
+    this.thread = thread;
+    return thread;
   }
 
-  private scheduleIdleExit(worker: Worker): void {
+  private scheduleIdleExit(thread: Thread): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.worker !== worker || this.pending.size > 0) return;
-      this.worker = null;
-      void worker.terminate();
-    }, IDLE_EXIT_MS);
+      if (this.thread !== thread || thread.pending.size > 0) return;
+      this.thread = null;
+      void thread.worker.terminate();
+    }, this.idleExitMs);
     this.idleTimer.unref();
+  }
+
+  /** Whether a compile thread is running now (it ends after idling). */
+  get threadRunning(): boolean {
+    return this.thread !== null;
   }
 
   async close(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    const w = this.worker;
-    this.worker = null;
-    if (w) await w.terminate();
+    const t = this.thread;
+    this.thread = null;
+    if (t) await t.worker.terminate();
   }
 }

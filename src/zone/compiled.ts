@@ -17,6 +17,14 @@ export const F_APEX = 1;
 export const F_DELEGATION = 2; // NS at a non-apex name: a zone cut
 export const F_DNAME = 4; // DNAME owner: names below are redirected
 export const F_CNAME = 8;
+export const F_NSEC3_OWNER = 16; // holds only NSEC3 data: not a name of the zone (RFC 5155 section 7.2.8)
+
+/** How the zone proves non-existence (RFC 4035, RFC 5155). */
+export const enum Denial {
+  None = 0,
+  Nsec = 1,
+  Nsec3 = 2,
+}
 
 /** RRset table layout: RRSET_STRIDE int32 per RRset, grouped by node, sorted by type. */
 export const RRSET_STRIDE = 6;
@@ -33,6 +41,11 @@ export interface ZoneMeta {
   records: number;
   file: string;
   loadedAt: number;
+  /** Earliest RRSIG expiration in the zone (seconds since 1970), 0 when the zone has no signatures. */
+  signatureExpiry: number;
+  /** Where that signature is ("file:line") and what it signs ("owner RRSIG(TYPE)"), for operators. */
+  signatureExpiryWhere: string;
+  signatureExpiryRecord: string;
 }
 
 /** Everything the query path needs; all array buffers can be transferred to another thread. */
@@ -52,10 +65,24 @@ export interface CompiledZone {
   soaRRset: number;
   /** The apex SOA is signed: only then do answers carry RRSIGs and referrals DS. */
   signed: boolean;
+  denial: Denial;
+  /** Nodes that own an NSEC RRset, in canonical order (RFC 4034 section 6.1): binary search finds the covering NSEC. */
+  nsecOrder: Int32Array;
+  /** NSEC3 owner hashes, sorted, NSEC3_HASH_LENGTH octets each; nsec3Nodes[i] is the owner node of hash i. */
+  nsec3Hashes: Uint8Array;
+  nsec3Nodes: Int32Array;
+  /** Per node: index (into nsec3Nodes) of the NSEC3 matching the node's name, or -1. Hashed at compile time. */
+  nodeNsec3: Int32Array;
+  nsec3Salt: Uint8Array;
+  nsec3Iterations: number;
 }
 
+export const NSEC3_HASH_LENGTH = 20;
+
 export function transferList(zone: CompiledZone): ArrayBuffer[] {
-  const list = [zone.names, zone.nodes, zone.hashTable, zone.rrsets, zone.rdata, zone.targets, zone.apexName].map(
+  const arrays = [zone.names, zone.nodes, zone.hashTable, zone.rrsets, zone.rdata, zone.targets, zone.apexName];
+  arrays.push(zone.nsecOrder, zone.nsec3Hashes, zone.nsec3Nodes, zone.nodeNsec3, zone.nsec3Salt);
+  const list = arrays.map(
     (a) => a.buffer as ArrayBuffer,
   );
   return [...new Set(list)];
@@ -77,7 +104,25 @@ export function findNode(zone: CompiledZone, hash: number, buf: Uint8Array, off:
   }
 }
 
-/** Index of the node's RRset of the given type, or -1. */
+/** The type an RRSIG row covers: the first two RDATA octets of its first record. */
+export function coveredType(zone: CompiledZone, rrset: number): number {
+  const p = zone.rrsets[rrset * RRSET_STRIDE + R_DATA_OFF] + 2;
+  return (zone.rdata[p] << 8) | zone.rdata[p + 1];
+}
+
+/** The RRSIG row covering `type` at the node (RFC 4034 section 3: RRSIGs form one set per covered type), or -1. */
+export function findSignatures(zone: CompiledZone, node: number, type: number): number {
+  const base = node * NODE_STRIDE;
+  const end = zone.nodes[base + N_FIRST_RRSET] + zone.nodes[base + N_RRSET_COUNT];
+  let r = findRRset(zone, node, T_RRSIG_TYPE);
+  if (r < 0) return -1;
+  for (; r < end && zone.rrsets[r * RRSET_STRIDE + R_TYPE] === T_RRSIG_TYPE; r++) if (coveredType(zone, r) === type) return r;
+  return -1;
+}
+
+const T_RRSIG_TYPE = 46;
+
+/** Index of the node's RRset of the given type, or -1. For RRSIG: the first RRSIG row. */
 export function findRRset(zone: CompiledZone, node: number, type: number): number {
   const base = node * NODE_STRIDE;
   const first = zone.nodes[base + N_FIRST_RRSET];

@@ -7,8 +7,11 @@ import {
   NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, N_FLAGS, N_FIRST_RRSET, N_RRSET_COUNT, N_CUT, N_WILDCARD, N_HASH,
   F_APEX, F_DELEGATION, F_DNAME, F_CNAME,
   RRSET_STRIDE, R_TTL, R_DATA_OFF,
-  findNode, findRRset, R_DATA_END,
+  findNode, findSignatures, Denial,
 } from './compiled.js';
+import { buildDenialIndex, canonicalOrder } from './dnssec/denial-index.js';
+import { checkDenialChain } from './dnssec/chain-checks.js';
+import { typeToText } from './rdata/types.js';
 import { checkGlue, checkNode, checkZone, type NodeView } from './checks.js';
 import { copyNameLower, hashNameBackward, isSubdomain, labelCount, nameLength, nameToString } from '../wire/name.js';
 import { T_CNAME, T_DNAME, T_MX, T_NS, T_RRSIG, T_SOA, T_SRV } from '../wire/constants.js';
@@ -143,6 +146,9 @@ export class ZoneCompiler {
     const targetNames: number[] = []; // per target: targets index, rdata offset of the name, owner node, line, type, file index
     let kept = 0;
     let soaRRset = -1;
+    // Where each name's first record is: DNSSEC chain problems are reported at it.
+    const nodeLine = new Int32Array(nodeCount);
+    const nodeFile = new Int32Array(nodeCount);
     const view: NodeView = { node: 0, types: [], counts: [], lines: [], isApex: false, file: this.file };
     const byType: number[] = [];
 
@@ -165,7 +171,8 @@ export class ZoneCompiler {
       byType.length = 0;
       for (let i = from; i < to; i++) byType.push(order[i]);
       const recType = this.recType.data;
-      if (byType.length > 1) byType.sort((a, b) => recType[a] - recType[b] || a - b);
+      // RRSIGs are grouped per covered type, each group with its own TTL (RFC 4034 section 3).
+      if (byType.length > 1) byType.sort((a, b) => recType[a] - recType[b] || this.covered(a) - this.covered(b) || a - b);
       view.types.length = 0;
       view.counts.length = 0;
       view.lines.length = 0;
@@ -174,7 +181,8 @@ export class ZoneCompiler {
       for (let i = 0; i < byType.length; ) {
         const type = recType[byType[i]];
         let j = i;
-        while (j < byType.length && recType[byType[j]] === type) j++;
+        const covers = this.covered(byType[i]);
+        while (j < byType.length && recType[byType[j]] === type && this.covered(byType[j]) === covers) j++;
         const row = rrsets.length;
         const first = byType[i];
         const ttl = this.recTtl.data[first];
@@ -191,6 +199,7 @@ export class ZoneCompiler {
             });
           }
           if (this.isDuplicate(r, rdata.data, dataOff, rdata.length)) continue;
+          if (type === T_RRSIG) this.noteExpiry(r, n);
           const off = this.recOff.data[r];
           const len = 2 + ((this.rdataIn.data[off] << 8) | this.rdataIn.data[off + 1]);
           const at = rdata.append(this.rdataIn.data, off, len);
@@ -215,6 +224,8 @@ export class ZoneCompiler {
         i = j;
       }
       view.file = this.files[this.recFile.data[byType[0]]];
+      nodeLine[n] = this.recLine.data[byType[0]];
+      nodeFile[n] = this.recFile.data[byType[0]];
       view.node = n;
       checkNode(view, this.errors, this.nameOf);
       nodes[base + N_FLAGS] = flags;
@@ -226,7 +237,7 @@ export class ZoneCompiler {
     // The per-record scratch is done with: let it go before the exact-size copies below are made.
     for (const g of [this.recNode, this.recType, this.recTtl, this.recLine, this.recOff, this.recFile, this.rdataIn]) g.release();
     const zone: CompiledZone = {
-      meta: { origin: nameToString(this.apex), serial: 0, records: kept, file: this.file, loadedAt: Date.now() },
+      meta: { origin: nameToString(this.apex), serial: 0, records: kept, file: this.file, loadedAt: Date.now(), signatureExpiry: 0, signatureExpiryWhere: '', signatureExpiryRecord: '' },
       apex: 0,
       apexName: this.apex,
       apexLabels: labelCount(this.apex, 0),
@@ -239,9 +250,25 @@ export class ZoneCompiler {
       negativeTtl: 0,
       soaRRset,
       signed: false,
+      denial: Denial.None,
+      nsecOrder: new Int32Array(0),
+      nsec3Hashes: new Uint8Array(0),
+      nsec3Nodes: new Int32Array(0),
+      nodeNsec3: new Int32Array(0),
+      nsec3Salt: new Uint8Array(0),
+      nsec3Iterations: 0,
     };
+    zone.meta.signatureExpiry = this.earliestExpiry;
+    zone.meta.signatureExpiryWhere = this.earliestExpiryWhere;
+    zone.meta.signatureExpiryRecord = this.earliestExpiryRecord;
     zone.signed = hasSignatureOver(zone, 0, T_SOA);
     this.resolveTargets(zone, targetNames);
+    if (zone.signed) {
+      const order = canonicalOrder(zone, this.nodeParent.data, nodeCount);
+      buildDenialIndex(zone, order);
+      const files = this.files.length ? this.files : [this.file];
+      checkDenialChain(zone, order, { file: (n) => files[nodeFile[n]], line: (n) => nodeLine[n] }, this.warnings);
+    }
     checkZone(zone, first, this.errors);
     if (soaRRset >= 0) {
       const base = soaRRset * RRSET_STRIDE;
@@ -253,6 +280,28 @@ export class ZoneCompiler {
       zone.negativeTtl = Math.min(zone.rrsets[base + R_TTL], dv.getUint32(fields + 16));
     }
     return { zone: this.errors.length ? null : zone, errors: this.errors, warnings: this.warnings };
+  }
+
+  /** The type an RRSIG record covers (0 for other types), read from the scratch RDATA. */
+  private covered(r: number): number {
+    if (this.recType.data[r] !== T_RRSIG) return 0;
+    const off = this.recOff.data[r] + 2;
+    return (this.rdataIn.data[off] << 8) | this.rdataIn.data[off + 1];
+  }
+
+  private earliestExpiry = 0;
+  private earliestExpiryWhere = '';
+  private earliestExpiryRecord = '';
+
+  /** Keeps the earliest signature expiration (RFC 4034 section 3.1.5) and where it is. */
+  private noteExpiry(r: number, node: number): void {
+    const off = this.recOff.data[r] + 2 + 8;
+    const d = this.rdataIn.data;
+    const expiry = ((d[off] << 24) | (d[off + 1] << 16) | (d[off + 2] << 8) | d[off + 3]) >>> 0;
+    if (this.earliestExpiry !== 0 && expiry >= this.earliestExpiry) return;
+    this.earliestExpiry = expiry;
+    this.earliestExpiryWhere = `${this.files[this.recFile.data[r]]}:${this.recLine.data[r]}`;
+    this.earliestExpiryRecord = `${this.nameOf(node)} RRSIG(${typeToText(this.covered(r))})`;
   }
 
   private readonly nameOf = (node: number): string => nameToString(this.names.data, this.nodeNameOff.data[node]);
@@ -326,13 +375,7 @@ export class ZoneCompiler {
   }
 }
 
-/** Whether an RRSIG at the node covers the given type (the first two RDATA octets name the covered type). */
+/** Whether an RRSIG at the node covers the given type. */
 function hasSignatureOver(zone: CompiledZone, node: number, type: number): boolean {
-  const sigs = findRRset(zone, node, T_RRSIG);
-  if (sigs < 0) return false;
-  const base = sigs * RRSET_STRIDE;
-  for (let p = zone.rrsets[base + R_DATA_OFF]; p < zone.rrsets[base + R_DATA_END]; p += 2 + ((zone.rdata[p] << 8) | zone.rdata[p + 1])) {
-    if (((zone.rdata[p + 2] << 8) | zone.rdata[p + 3]) === type) return true;
-  }
-  return false;
+  return findSignatures(zone, node, type) >= 0;
 }

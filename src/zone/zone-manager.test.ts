@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ZoneManager, DEFAULT_ZONE_MANAGER_OPTIONS, type ZoneManagerOptions } from './zone-manager.js';
-import { ZoneCompileWorker } from './compile-pool.js';
+import { ZoneCompileWorker, type ZoneCompileService } from './compile-pool.js';
 import type { CompiledZone } from './compiled.js';
 
 const log = pino({ level: 'silent' });
@@ -48,6 +48,22 @@ describe('ZoneManager', () => {
     manager?.stop();
     await compiler.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports the earliest signature expiry and logs once when it is within a day', async () => {
+    const soon = new Date(Date.now() + 12 * 3600_000);
+    const stamp = soon.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    writeFileSync(join(dir, 'example.test.zone'), zoneText(1, `@ RRSIG SOA 13 2 300 ${stamp} 20260101000000 1 example.test. AAAA\n`));
+    const lines: string[] = [];
+    const capture = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+    manager = new ZoneManager({ ...DEFAULT_ZONE_MANAGER_OPTIONS, debounceMs: 30, rescanMs: 200, dir }, compiler, (z) => swapped.push(z), capture);
+    await manager.start();
+    const status = manager.status();
+    expect(status[0].signatureExpiry).toBe(Math.floor(soon.getTime() / 1000));
+    manager.status();
+    const warnings = lines.filter((l) => l.includes('within a day'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('example.test. RRSIG(SOA)');
   });
 
   it('loads every zone at start, origin from $ORIGIN or file name', async () => {
@@ -172,6 +188,59 @@ describe('ZoneManager', () => {
     const m = await start(dir);
     expect(serials()).toEqual({ 'example.test.': 1 });
     expect(m.status().find((s) => s.file.endsWith('zz-copy.zone'))!.lastError).toMatch(/already served from .*example\.test\.zone/);
+  });
+});
+
+// With the default 5 s rescan out of the way, only the watch can make these changes seen in time.
+describe('ZoneManager sees changes right after start', () => {
+  let dir: string;
+  let compiler: ZoneCompileWorker;
+  let manager: ZoneManager | null = null;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'anycastd-zones-'));
+    compiler = new ZoneCompileWorker(50);
+  });
+  afterEach(async () => {
+    manager?.stop();
+    await compiler.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const renameOver = (file: string, text: string) => {
+    writeFileSync(join(dir, '.tmp-upload'), text);
+    renameSync(join(dir, '.tmp-upload'), file);
+  };
+
+  it('a file renamed over while the other files still load at start', async () => {
+    const a = join(dir, 'a.test.zone');
+    writeFileSync(a, zoneText(1, '', 'a.test.'));
+    writeFileSync(join(dir, 'b.test.zone'), zoneText(1, '', 'b.test.'));
+    let swapped: CompiledZone[] = [];
+    // The operator replaces a.test.zone just after it loaded, while b.test.zone is being compiled.
+    const racing: ZoneCompileService = {
+      compile(file, options) {
+        if (file.endsWith('b.test.zone') && swapped.length === 0) renameOver(a, zoneText(2, '', 'a.test.'));
+        return compiler.compile(file, options);
+      },
+    };
+    manager = new ZoneManager({ ...DEFAULT_ZONE_MANAGER_OPTIONS, debounceMs: 30, rescanMs: 60_000, dir }, racing, (z) => (swapped = z), log);
+    await manager.start();
+    await until(() => swapped.find((z) => z.meta.origin === 'a.test.')?.meta.serial === 2, 2000);
+  });
+
+  it('a file renamed over as the idle compile thread retires', async () => {
+    const file = join(dir, 'example.test.zone');
+    writeFileSync(file, zoneText(1));
+    let swapped: CompiledZone[] = [];
+    manager = new ZoneManager({ ...DEFAULT_ZONE_MANAGER_OPTIONS, debounceMs: 1, rescanMs: 60_000, dir }, compiler, (z) => (swapped = z), log);
+    await manager.start();
+    for (let serial = 2; serial <= 6; serial++) {
+      // Change the file at the moment the thread is told to end, so its compile goes to a new thread.
+      while (compiler.threadRunning) await new Promise((r) => setImmediate(r));
+      renameOver(file, zoneText(serial));
+      await until(() => swapped[0]?.meta.serial === serial);
+      expect(manager.status()[0].lastError).toBeNull();
+    }
   });
 });
 

@@ -50,7 +50,12 @@ export interface ZoneFileStatus {
   lastSuccessAt: number | null;
   /** When a deleted file's zone will be dropped, or null. */
   removeAt: number | null;
+  /** Earliest RRSIG expiration being served (seconds since 1970), null for an unsigned zone. */
+  signatureExpiry: number | null;
 }
+
+/** A signature this close to expiry gets a warning log line: validating resolvers will soon reject the zone. */
+export const EXPIRY_WARNING_SECONDS = 86_400;
 
 interface FileStamp {
   size: number;
@@ -67,6 +72,8 @@ interface Entry {
   lastErrorAt: number | null;
   lastSuccessAt: number | null;
   removeAt: number | null;
+  /** The signature expiry already warned about (as soon, then as past), so each is logged once. */
+  warnedExpiry?: { expiry: number; expired: boolean };
 }
 
 function stampOf(file: string): FileStamp | null {
@@ -103,10 +110,13 @@ export class ZoneManager {
     this.watcher = new DirWatcher({ dir: opts.dir, rescanMs: opts.rescanMs, onChange: () => this.schedule() }, log);
   }
 
-  /** Loads every zone once, then follows the directory. */
+  /**
+   * Loads every zone once and follows the directory. The watch starts first: a file changed while
+   * the others still load (after its own load) would otherwise wait for the next rescan.
+   */
   async start(): Promise<void> {
-    await this.sync(false);
     this.watcher.start();
+    await this.sync(false);
   }
 
   stop(): void {
@@ -154,7 +164,9 @@ export class ZoneManager {
     return [...this.entries.values()].flatMap((e) => (e.zone ? [e.zone] : []));
   }
 
-  status(): ZoneFileStatus[] {
+  /** Called each report round, so it also logs signatures that come close to expiry while serving. */
+  status(now = Date.now()): ZoneFileStatus[] {
+    for (const e of this.entries.values()) this.warnIfExpiring(e, now / 1000);
     return [...this.entries.values()].map((e) => ({
       file: e.file,
       origin: e.zone?.meta.origin ?? null,
@@ -166,7 +178,22 @@ export class ZoneManager {
       lastErrorAt: e.lastErrorAt,
       lastSuccessAt: e.lastSuccessAt,
       removeAt: e.removeAt,
+      signatureExpiry: e.zone && e.zone.meta.signatureExpiry > 0 ? e.zone.meta.signatureExpiry : null,
     }));
+  }
+
+  private warnIfExpiring(e: Entry, now: number): void {
+    const meta = e.zone?.meta;
+    if (!meta || meta.signatureExpiry === 0 || meta.signatureExpiry - now > EXPIRY_WARNING_SECONDS) return;
+    const expired = meta.signatureExpiry <= now;
+    if (e.warnedExpiry && e.warnedExpiry.expiry === meta.signatureExpiry && e.warnedExpiry.expired === expired) return;
+    e.warnedExpiry = { expiry: meta.signatureExpiry, expired };
+    const at = new Date(meta.signatureExpiry * 1000).toISOString();
+    this.log.warn(
+      { file: e.file, origin: meta.origin, expiry: at, where: meta.signatureExpiryWhere, record: meta.signatureExpiryRecord },
+      expired ? `zone ${meta.origin}: signature ${meta.signatureExpiryRecord} expired at ${at}; validating resolvers fail it; re-sign the zone`
+        : `zone ${meta.origin}: signature ${meta.signatureExpiryRecord} expires at ${at}, within a day; re-sign the zone`,
+    );
   }
 
   private async pass(force: boolean): Promise<void> {
