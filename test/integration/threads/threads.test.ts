@@ -78,7 +78,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
 
   it('1000 reloads under load: no query lost, no answer mixes two versions, old zones freed', async () => {
     const RELOADS = 1000;
-    const FILLER = 3000;
+    const FILLER = 1500;
     const filler = Array.from({ length: FILLER }, (_, i) => `h${i} A 192.0.2.${i % 250}\n`).join('');
     // The CNAME target's name changes with each version: an answer that mixed two versions would not chain.
     const zoneText = (serial: number) =>
@@ -169,7 +169,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
     expect(wrong).toBe(0);
     expect(answered).toBe(sent);
     expect(newest).toBe(RELOADS + 1);
-    // Each version of this zone is ~150 KB of arrays: keeping the 900 old ones would add > 130 MB.
-    expect(rssEnd - rssWarm).toBeLessThan(40 * 1024);
-  }, 240_000);
+    // Each version of this zone is ~140 KB of arrays (names, nodes, RRsets, hash table): keeping the 900 old ones would add ~120 MB.
+    expect(rssEnd - rssWarm).toBeLessThan(30 * 1024);
+  }, 600_000); // ~60 s on an idle 2-core machine; far longer when it is shared
 });
