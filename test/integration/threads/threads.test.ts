@@ -106,7 +106,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
       return r !== null && versionOf(r) === 1;
     });
 
-    // Load: 4 client sockets (4 flows, spread over both threads), 2 queries each every 2 ms.
+    // Load: 4 client sockets (4 flows, spread over both threads), 2 queries each every 2 ms (4000 qps), at most 2M queries.
     const clients = await Promise.all(
       [0, 1, 2, 3].map(() => new Promise<dgram.Socket>((ok) => {
         const c = dgram.createSocket('udp4');
@@ -131,7 +131,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
     let seq = 0;
     const load = setInterval(() => {
       for (let k = 0; k < clients.length; k++) {
-        for (let j = 0; j < 2 && sent < 400_000; j++) {
+        for (let j = 0; j < 2 && sent < 2_000_000; j++) {
           const id = ++seq & 0xffff;
           if (pending.has(id + k * 65536)) continue; // 16-bit ids wrap; never reuse one still in flight
           pending.add(id + k * 65536);
