@@ -1,5 +1,6 @@
 // --workers sweep on the big zone: anycastd threads vs cluster processes vs Knot, with time to first answer, RSS and qps.
 // Usage: node bench/workers-sweep.mjs [--names N] [--workers 1,2,4] [--subjects threads,processes,knot] [--seconds S] [--reloads R]
+//        [--rounds R] (each round rotates the subjects' order) [--clients C] (dnsperf clients, default 4)
 //        [--node PATH]  (Node for anycastd; thread mode needs >= 22.12, default .ci/node22's when installed). Build first.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { runDnsperf } from './lib/dnsperf.mjs';
 import { measured } from './lib/qps.mjs';
 import { writeQueryFile } from './lib/queries.mjs';
 import { cachedZone, BENCH_DIR, TMP_DIR, ORIGIN, SERIAL } from './lib/zone-cache.mjs';
-import { markdownTable, fixed, ratio, thousands, machineLine } from './lib/table.mjs';
+import { markdownTable, fixed, ratio, thousands, median, machineLine } from './lib/table.mjs';
 
 const ROOT = join(BENCH_DIR, '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -26,6 +27,8 @@ const { values: opts } = parseArgs({
     subjects: { type: 'string', default: 'threads,processes,knot' },
     seconds: { type: 'string', default: '5' },
     reloads: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '1' },
+    clients: { type: 'string', default: '4' },
     node: { type: 'string' },
     out: { type: 'string', default: join(BENCH_DIR, 'results', 'workers-sweep.md') },
   },
@@ -37,7 +40,7 @@ const log = (...a) => console.error(...a);
  * dnsperf clients, each its own socket: with reusePort (anycastd threads, Knot's UDP workers) the kernel
  * spreads flows by source address and port, so one client would reach one thread only.
  */
-const CLIENTS = 4;
+const CLIENTS = Number(opts.clients);
 
 function anycastd(mode, workers, dir) {
   return (port) => {
@@ -105,32 +108,43 @@ async function main() {
   const machine = await machineLine();
   const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const rows = [];
-  for (const w of counts) {
-    for (const subject of subjects) {
-      if (subject === 'knot' && !knotInstalled()) continue;
-      const start = subject === 'knot' ? knot(w, zone.file) : anycastd(subject, w, zone.dir);
-      const reloads = subject === 'threads' && w === counts[0] ? Number(opts.reloads) : 0;
-      rows.push({ w, subject, ...(await runSubject(`${subject} w${w}`, start, { queryFile, seconds, reloads, zone })) });
+  const rounds = Number(opts.rounds);
+  for (let round = 1; round <= rounds; round++) {
+    for (const w of counts) {
+      // Rotating the order each round keeps slow drift in the machine's other load from favouring one subject.
+      for (const subject of subjects.map((_, i) => subjects[(i + round - 1) % subjects.length])) {
+        if (subject === 'knot' && !knotInstalled()) continue;
+        const start = subject === 'knot' ? knot(w, zone.file) : anycastd(subject, w, zone.dir);
+        const reloads = subject === 'threads' && w === counts[0] && round === 1 ? Number(opts.reloads) : 0;
+        rows.push({ w, round, subject, ...(await runSubject(`${subject} w${w}${rounds > 1 ? ` round ${round}` : ''}`, start, { queryFile, seconds, reloads, zone })) });
+      }
     }
   }
   const load1 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  const knotOf = (w) => rows.find((r) => r.subject === 'knot' && r.w === w);
+  const knotOf = (w, round) => rows.find((r) => r.subject === 'knot' && r.w === w && r.round === round);
   const table = markdownTable(
-    ['subject', '--workers', 'first answer s', 'vs Knot', 'peak RSS MiB', 'vs Knot', 'RSS under load MiB', 'qps', 'CPU µs/query', 'processes'],
+    ['subject', '--workers', 'round', 'first answer s', 'vs Knot', 'peak RSS MiB', 'vs Knot', 'RSS under load MiB', 'qps', 'CPU µs/query', 'processes'],
     rows.map((r) => {
-      const k = knotOf(r.w);
-      return [r.subject, r.w, fixed(r.readyMs / 1000, 2), ratio(r.readyMs, k?.readyMs), fixed(mib(r.loadHwmKiB), 0), ratio(r.loadHwmKiB, k?.loadHwmKiB), fixed(mib(r.loadRssKiB), 0), thousands(r.qps), fixed(r.cpuPerQueryUs, 1), r.processes];
+      const k = knotOf(r.w, r.round);
+      return [r.subject, r.w, r.round, fixed(r.readyMs / 1000, 2), ratio(r.readyMs, k?.readyMs), fixed(mib(r.loadHwmKiB), 0), ratio(r.loadHwmKiB, k?.loadHwmKiB), fixed(mib(r.loadRssKiB), 0), thousands(r.qps), fixed(r.cpuPerQueryUs, 1), r.processes];
     }),
   );
   const reloadRow = rows.find((r) => r.reloadRss.length);
-  const pair = (w) => [rows.find((r) => r.subject === 'threads' && r.w === w), rows.find((r) => r.subject === 'processes' && r.w === w)];
-  const [t2, p2] = pair(2);
+  const pairs = [];
+  for (let round = 1; round <= rounds; round++) {
+    const t = rows.find((r) => r.subject === 'threads' && r.w === 2 && r.round === round);
+    const p = rows.find((r) => r.subject === 'processes' && r.w === 2 && r.round === round);
+    if (t && p) pairs.push({ qps: t.qps / p.qps, cpu: t.cpuPerQueryUs / p.cpuPerQueryUs });
+  }
+  const pairLine = pairs.length
+    ? `--workers 2, threads / processes, per round: qps ${pairs.map((x) => fixed(x.qps, 2)).join(', ')} (median ${fixed(median(pairs.map((x) => x.qps)), 2)}x); CPU per query ${pairs.map((x) => fixed(x.cpu, 2)).join(', ')} (median ${fixed(median(pairs.map((x) => x.cpu)), 2)}x, lower is better).`
+    : '';
   const report = [
     '# --workers sweep: threads vs cluster processes vs Knot (1.22M-record zone)',
     '',
     `${new Date().toISOString()}; ${machine}; anycastd on Node ${nodeVersion}; load average ${load0} before, ${load1} after.`,
     `Zone \`bench/gen-zone.mjs ${opts.names}\`. First answer: spawn until the SOA serial is answered. Peak RSS: VmHWM summed over the process tree`,
-    `(control plane + data process, or primary + one process per worker), read after the qps run. qps: dnsperf with ${CLIENTS} clients (4 source ports, so reusePort spreads them),`,
+    `(control plane + data process, or primary + one process per worker), read after the qps run. qps: dnsperf with ${CLIENTS} clients (${CLIENTS} source ports, so reusePort spreads them),`,
     `${seconds} s, 100 outstanding, after 1 s warm-up; CPU µs/query over the server's whole tree. Knot: \`udp-workers\` = --workers.`,
     'Machine-bound: this machine has 2 cores and dnsperf takes one of them, so qps stops growing past --workers 1-2;',
     '--workers 4 shows memory, not speed.',
@@ -138,7 +152,7 @@ async function main() {
     table,
     '',
     reloadRow ? `RSS of \`${reloadRow.id}\` after each of ${reloadRow.reloadRss.length} reloads (new serial each, MiB): ${reloadRow.reloadRss.map((k) => fixed(mib(k), 0)).join(', ')}.` : '',
-    t2 && p2 ? `--workers 2, threads / processes: qps ${ratio(t2.qps, p2.qps)}, CPU per query ${ratio(t2.cpuPerQueryUs, p2.cpuPerQueryUs)} (lower is better).` : '',
+    pairLine,
     '',
     `Command: \`node bench/workers-sweep.mjs ${process.argv.slice(2).join(' ')}\` under \`flock /tmp/anycastd-bench.lock\`.`,
     '',
