@@ -1,6 +1,7 @@
 // Zone load bench: time and memory to load a 1M-name zone in anycastd, against Knot loading the same file.
 // Usage: node bench/zone-load.mjs [--quick] [--names N] [--runs R] [--semantic-checks]   (build first: npx tsc -p tsconfig.build.json)
 import { writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -51,7 +52,7 @@ export async function timeToSerial(start) {
 
 export function startAnycastd(dir) {
   return (port) => {
-    const child = spawnTracked(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', dir, '--nsid', 'bench', '--log-level', 'warn'], {
+    const child = spawnTracked(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', dir, '--nsid', 'bench', '--log-level', 'warn', '--control-socket', join(tmpdir(), `anycastd-bench-control-${port}.sock`)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = captureOutput(child);

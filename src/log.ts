@@ -3,8 +3,9 @@
 import { createRequire } from 'node:module';
 import pino, { type Logger, type DestinationStream } from 'pino';
 
-export const LOG_FORMATS = ['json', 'pretty'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+import type { LogFormat } from './log-format.js';
+
+export { LOG_FORMATS, type LogFormat } from './log-format.js';
 
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', format: LogFormat = 'json'): Logger {
   return pino({ level, base: { svc: 'anycastd' } }, format === 'pretty' ? prettyStream() : pino.destination({ fd: 2, sync: false }));

@@ -1,5 +1,6 @@
 // The servers the qps benches compare, how to start each on a port, and how to tell it is ready and answers alike.
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnTracked, stopChild, captureOutput, freePort } from './children.mjs';
 import { queryOnce, waitForSerial } from './probe.mjs';
@@ -24,7 +25,8 @@ export const nodeServer = (argsFor) => (port) => {
 
 export function anycastdArgs(port, zoneDir, { workers = 1, http = null, tcpMaxQueries = BENCH_TCP_MAX_QUERIES, extra = [] } = {}) {
   // Default log level (info), as operators run it. tcpMaxQueries null: anycastd's own default.
-  const args = [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', zoneDir, '--nsid', 'bench', '--workers', String(workers)];
+  // A control socket per instance: the default /run/anycastd/control.sock admits one service per host.
+  const args = [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', zoneDir, '--nsid', 'bench', '--workers', String(workers), '--control-socket', join(tmpdir(), `anycastd-bench-control-${port}.sock`)];
   if (tcpMaxQueries !== null) args.push('--tcp-max-queries', String(tcpMaxQueries));
   if (http) args.push('--http', http);
   return [...args, ...extra];

@@ -8,6 +8,8 @@ import type { ListenAddress } from '../transport/address.js';
 import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
 import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
 import type { ServeOptions } from './serve-options.js';
+import { abuseConfig } from '../abuse/abuse-config.js';
+import { secondaryConfig } from '../xfr/secondary-config.js';
 import type { AllowPrefix } from '../control/http-allow.js';
 import { DEFAULT_CONTROL_SOCKET } from '../control/control-client.js';
 
@@ -49,6 +51,7 @@ export function serveConfig(options: ServeOptions): ServeConfig {
     controlSocket: { path: options.controlSocket ?? DEFAULT_CONTROL_SOCKET, explicit: options.controlSocket !== undefined },
     server: {
       listen: options.listen,
+      secondary: secondaryConfig(options),
       zones: {
         ...DEFAULT_ZONE_MANAGER_OPTIONS,
         dir: options.zones,
@@ -63,6 +66,7 @@ export function serveConfig(options: ServeOptions): ServeConfig {
       identity: options.hideIdentity ? null : options.identity ?? nsid,
       version: options.hideVersion ? null : options.serverVersion ?? `anycastd ${version}`,
       maxUdpSize: options.maxUdpSize,
+      ...abuseConfig(options, options.workers),
       tcp: {
         ...DEFAULT_TCP_LIMITS,
         idleMs: options.tcpIdleMs,

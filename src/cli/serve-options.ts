@@ -5,7 +5,10 @@ import { type ListenAddress, parseListen } from '../transport/address.js';
 import { parsePrefix } from '../bird/prefix.js';
 import { MAX_PREPEND } from '../bird/include-file.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
-import { LOG_FORMATS } from '../log.js';
+import { MAX_RRL_RATE } from '../abuse/rrl-table.js';
+import { cookieSecret, exemptPrefix } from '../abuse/abuse-config.js';
+// Not from log.js: that loads pino, and every command (withdraw in ExecStopPost too) reads this table.
+import { LOG_FORMATS } from '../log-format.js';
 import { type AllowPrefix, parseAllowPrefix } from '../control/http-allow.js';
 
 /**
@@ -185,7 +188,20 @@ export const SERVE_OPTIONS = {
   drainMs: one('--drain-ms <ms>', 'keep answering this long after withdrawing on SIGTERM', integer(0), { example: 2000, default: '5000' }),
   workers: one('--workers <n>', 'data-path workers: threads on Node >= 22.12, else processes', integer(1), { example: 2, default: '1' }),
   workerMode: one('--worker-mode <mode>', 'auto, threads (one process, zones shared; Node >= 22.12) or processes (cluster, a zone copy each)', oneOf(['auto', 'threads', 'processes'] as const), { example: 'processes', default: 'auto' }),
+  secondary: many('--secondary <origin@addr[:port][,key=name]>', 'secondary zone transferred from this primary (repeatable)', text, { example: ['example.org@192.0.2.53:53,key=xfr'] }),
+  catalog: many('--catalog <origin@addr[:port][,key=name]>', 'RFC 9432 catalog zone from this primary (repeatable)', text, { example: ['catalog.invalid@192.0.2.53,key=xfr'] }),
+  tsigKeys: one('--tsig-keys <file>', 'TSIG keys in tsig-keygen format', text, { example: '/etc/anycastd/tsig.keys' }),
+  xfrDir: one('--xfr-dir <dir>', 'where transferred zones are kept', text, { example: '/var/lib/anycastd/secondary', default: './secondary' }),
+  keepExpiredAnnounced: switch_('--keep-expired-announced', 'keep announcing while a secondary zone is expired'),
   debugEndpoints: switch_('--debug-endpoints', 'accept the debug-block, debug-load and debug-crash control commands (tests only)'),
+  rrlRate: one('--rrl-rate <n>', 'responses per second per RRL bucket for the whole node; 0 is off', integer(0, MAX_RRL_RATE), { example: 20, default: '0' }),
+  rrlSlip: one('--rrl-slip <n>', 'every Nth limited response is a TC=1 reply, the rest dropped; 0 drops all', integer(0, 100), { example: 2, default: '2' }),
+  rrlIpv4Prefix: one('--rrl-ipv4-prefix <len>', 'RRL buckets IPv4 clients by this prefix', integer(8, 32), { example: 24, default: '24' }),
+  rrlIpv6Prefix: one('--rrl-ipv6-prefix <len>', 'RRL buckets IPv6 clients by this prefix', integer(16, 128), { example: 56, default: '56' }),
+  rrlExempt: many('--rrl-exempt <prefix>', 'never rate limit this client prefix (repeatable)', exemptPrefix, { example: ['192.0.2.0/24', '2001:db8::/32'] }),
+  rrlDryRun: switch_('--rrl-dry-run', 'count what RRL would limit, limit nothing'),
+  cookieSecret: one('--cookie-secret <hex>', 'DNS cookies (RFC 9018) with this 128-bit server secret, shared by the fleet', cookieSecret, { example: '000102030405060708090a0b0c0d0e0f' }),
+  cookieSecretPrevious: one('--cookie-secret-previous <hex>', 'the secret being retired: cookies it minted are still valid', cookieSecret, { example: '0f0e0d0c0b0a09080706050403020100' }),
   logLevel: one('--log-level <level>', 'pino log level', text, { example: 'debug', default: process.env.LOG_LEVEL ?? 'info' }),
   logFormat: one('--log-format <format>', 'json (one object per line, for journald) or pretty (for a terminal)', oneOf(LOG_FORMATS), { example: 'pretty', default: 'json' }),
 };

@@ -19,6 +19,7 @@ import { controlHandler } from '../control/control-commands.js';
 import { startServiceNotifier } from '../control/sd-notify.js';
 import type { ToWorker } from '../control/ipc.js';
 import { formatListen } from '../transport/address.js';
+import { Secondaries } from '../xfr/secondaries.js';
 import { type ServeConfig, serveConfig } from './serve-config.js';
 import type { ServeOptions } from './serve-options.js';
 
@@ -33,7 +34,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
 async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   // systemd: WATCHDOG=1 from this event loop from now on; all no-ops without NOTIFY_SOCKET.
   const sd = startServiceNotifier(log);
-  const mode = pickDataPathMode(config.workerMode);
+  const unsupported = config.server.secondary ? 'secondary zones' : config.server.rrl.rate > 0 ? '--rrl-rate' : null;
+  const mode = pickDataPathMode(config.workerMode, process.versions.node, unsupported);
   const workers: DataPath = mode === 'threads' ? new ThreadWorkers(config.workers, log) : new DataWorkers(config.workers, log);
   log.info({ mode, workers: config.workers }, mode === 'threads' ? 'data path: threads in one process, zones shared' : 'data path: cluster processes, a zone copy each');
   const control = new ControlPlane(config.control, workers, log);
@@ -48,10 +50,26 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     broadcast: (msg) => workers.broadcast(msg),
     debugCommands: config.debugEndpoints,
   }, log));
+  // Each round closes a lag window and refreshes what HTTP serves; the timer covers a round stuck on a hung worker.
+  control.onRound = () => {
+    lag.take();
+    void http?.publish();
+  };
+  const secondaries = config.server.secondary ? new Secondaries(config.server.secondary, (u) => workers.broadcast({ kind: 'secondary', ...u }), log) : null;
+  if (secondaries) {
+    control.secondary = secondaries;
+    secondaries.servedFromFile = (origin) => control.servedFromFiles(origin);
+    workers.onNotify = (origin, from) => {
+      log.info({ zone: origin, from }, 'NOTIFY accepted; refreshing');
+      secondaries.notify(origin);
+    };
+    workers.onReady = (send) => send({ kind: 'secondary', ...secondaries.update() });
+    secondaries.start();
+  }
   // Only now, with the socket ours (a second instance stops above): the include file is written
   // (withdrawn) before anything else, so BIRD always finds it.
   control.start();
-  await workers.start();
+  // HTTP before the workers: /status answers ("starting") as soon as DNS might, never after it.
   if (config.http) {
     http = await startHttp({ listen: config.http, allow: config.httpAllow }, () => {
       const state = control.snapshot().state;
@@ -63,13 +81,9 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
       };
     }, log);
     log.info({ http: formatListen(config.http), allow: config.httpAllow.length ? config.httpAllow.map((p) => `${p.address}/${p.length}`) : 'any' }, 'read-only status and metrics over HTTP');
+    setInterval(() => void http?.publish(), 1000).unref();
   }
-  // Each round closes a lag window and refreshes what HTTP serves; the timer covers a round stuck on a hung worker.
-  control.onRound = () => {
-    lag.take();
-    void http?.publish();
-  };
-  setInterval(() => void http?.publish(), 1000).unref();
+  await workers.start();
   sd.ready(control);
 
   process.on('SIGHUP', () => {
@@ -85,6 +99,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     const drainMs = config.control.birdInclude ? config.drainMs : 0;
     log.info({ signal, drainMs }, config.control.birdInclude ? 'stopping: withdrawing the route, answering during the drain window' : 'stopping');
     await control.shutdown();
+    secondaries?.stop();
     await new Promise((r) => setTimeout(r, drainMs));
     await http?.close();
     await controlSocket?.close();
@@ -115,10 +130,11 @@ async function openControlSocket(config: ServeConfig, log: Logger, handler: Para
 
 async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
   const server = new DnsServer(config.server, log);
-  await server.start();
   const send = (msg: object) => {
     if (process.connected) process.send!(msg);
   };
+  server.onNotify = (origin, from) => send({ kind: 'notify', origin, from });
+  await server.start();
   const workerId = Number(process.env.ANYCASTD_WORKER_ID ?? 0);
   const agent = new ControlAgent(server, send, { workerId, debug: config.debugEndpoints, reportRss: true }, () => process.exit(0));
   agent.start();

@@ -15,6 +15,7 @@ import type { WorkerReply } from './workers.js';
 import type { DataPath } from './data-path.js';
 import type { WorkerReport } from './ipc.js';
 import { serialLess } from '../zone/serial.js';
+import type { Secondaries } from '../xfr/secondaries.js';
 
 export interface ControlConfig {
   listen: ListenAddress[];
@@ -63,6 +64,18 @@ export class ControlPlane {
   /** Self-check queries sent before this round, subtracted from the query rate. */
   private probesSent = 0;
   private readonly t0 = Date.now() - performance.now();
+  /**
+   * Secondary zones, when configured: an expired one fails the round (so the node withdraws) unless
+   * --keep-expired-announced; one that never loaded keeps the node from its first announcement.
+   */
+  secondary: Secondaries | null = null;
+  private announcedOnce = false;
+
+  /** Served from a file in --zones, as the workers last reported. */
+  servedFromFiles(origin: string): boolean {
+    for (const r of this.lastReports.values()) if (r.zones.some((z) => z.source === undefined && z.origin === origin && z.serial !== null)) return true;
+    return false;
+  }
 
   constructor(private readonly config: ControlConfig, private readonly workers: DataPath, private readonly log: Logger) {
     this.machine = new HealthStateMachine({ rise: config.rise, fall: config.fall, holdDownMs: config.holdDownMs, now: performance.now() });
@@ -122,21 +135,25 @@ export class ControlPlane {
       }
       const known = [...this.lastReports.values()];
       const silent = workers.filter((w) => w.report === null);
-      const selfOk = check.ok && silent.length === 0;
-      const detail = silent.length ? `worker ${silent[0].id} (pid ${silent[0].pid ?? '-'}) ${silent[0].error}` : check.detail;
+      const expired = this.secondary && !this.secondary.config.keepExpiredAnnounced ? this.secondary.expired() : [];
+      const selfOk = check.ok && silent.length === 0 && expired.length === 0;
+      const detail = silent.length
+        ? `worker ${silent[0].id} (pid ${silent[0].pid ?? '-'}) ${silent[0].error}`
+        : expired.length ? `secondary zone ${expired.join(', ')} expired (no successful refresh within SOA EXPIRE)` : check.detail;
       if (!selfOk) this.selfCheckFailures++;
       const figures = this.loadFigures(workers, this.probesSent);
       this.probesSent += check.probes.length;
       const overload = judgeOverload(figures, { maxLagMs: this.config.maxLagMs, maxElu: this.config.maxElu });
       const round: CheckRound = {
         at: performance.now(),
-        zonesLoaded: zonesLoaded(known),
+        zonesLoaded: zonesLoaded(known) && (this.announcedOnce || this.secondary === null || this.secondary.allLoaded()),
         selfCheck: { ok: selfOk, detail },
         overload,
         draining: this.draining,
         stopping: this.stopping,
       };
       const transition = this.machine.evaluate(round);
+      if (this.machine.state === 'up' || this.machine.state === 'overloaded') this.announcedOnce = true;
       this.roundsTotal++;
       // What /status and the metrics show is the round's verdict: a silent worker fails it even when the probes passed.
       const verdict: SelfCheckOutcome = { ok: selfOk, detail, probes: check.probes };
@@ -236,7 +253,8 @@ export function expectedZones(reports: WorkerReport[]): ZoneExpectation[] {
   if (reports.length === 0) return [];
   const out: ZoneExpectation[] = [];
   for (const z of reports[0].zones) {
-    if (z.origin === null || z.serial === null) continue;
+    // An expired secondary zone answers SERVFAIL on purpose; whether that withdraws is decided apart from the probes.
+    if (z.origin === null || z.serial === null || z.expired) continue;
     let serial = z.serial;
     const everywhere = reports.every((r) =>
       r.zones.some((o) => {

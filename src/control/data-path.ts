@@ -23,6 +23,10 @@ export interface DataPath {
   readonly running: number;
   /** Worker restarts since start (a crashed process or thread). */
   readonly restartsTotal: number;
+  /** A worker accepted a NOTIFY (secondary zones). */
+  onNotify: ((origin: string, from: string) => void) | null;
+  /** A worker (new or restarted) is ready: what it must be told at once goes through `send`. */
+  onReady: ((send: (msg: ToWorker) => void) => void) | null;
   /** Asks every worker to stop, kills what is left after graceMs. */
   stop(graceMs: number): Promise<void>;
 }
@@ -34,8 +38,14 @@ export function nodeHasReusePort(version = process.versions.node): boolean {
 }
 
 /** --worker-mode auto picks threads where Node can give each thread its own socket, else processes. */
-export function pickDataPathMode(wanted: 'auto' | DataPathMode, version = process.versions.node): DataPathMode {
+/**
+ * `unsupported` names a configured feature thread mode does not carry yet (secondary zones, RRL):
+ * auto then keeps processes, and an explicit `threads` is refused rather than silently half-working.
+ */
+export function pickDataPathMode(wanted: 'auto' | DataPathMode, version = process.versions.node, unsupported: string | null = null): DataPathMode {
   if (wanted === 'threads' && !nodeHasReusePort(version)) throw new Error(`--worker-mode threads needs Node >= 22.12 (reusePort); this is Node ${version}`);
+  if (wanted === 'threads' && unsupported) throw new Error(`--worker-mode threads does not support ${unsupported} yet; use --worker-mode processes`);
+  if (unsupported) return 'processes';
   if (wanted !== 'auto') return wanted;
   return nodeHasReusePort(version) ? 'threads' : 'processes';
 }

@@ -1,14 +1,14 @@
 // HTTP on --http, read-only: /metrics, /status, /healthz, served by a thread from snapshots the primary publishes.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { ListenAddress } from '../transport/address.js';
 import type { ControlPlane } from './control-plane.js';
 import type { AllowPrefix } from './http-allow.js';
 import type { FromHttpThread, HttpCounters, HttpSnapshot, HttpThreadConfig, ToHttpThread } from './http-thread.js';
 import type { LoopLagWindow } from './loop-lag.js';
+import type { ZoneFileStatus } from '../zone/zone-manager.js';
+import { startThread } from '../worker-thread.js';
 
 export interface HttpOptions {
   listen: ListenAddress;
@@ -52,12 +52,25 @@ export function statusDocument(control: ControlPlane, version: string, extras: S
       selfCheck: { ok: round.selfCheck.ok, detail: round.selfCheck.detail, probes: round.selfCheck.probes },
       overload: round.overload,
     },
-    zones: first?.zones ?? [],
+    zones: zonesWithSecondaries(first?.zones ?? [], control),
+    abuse: first?.abuse?.settings ?? null,
+    ...(control.secondary && control.secondary.catalogs.size ? { catalogs: control.secondary.catalogStatus() } : {}),
     workers: reports,
     bird: control.birdStatus(),
     transitions: control.transitions.slice(-10),
     ...extras,
   };
+}
+
+/** Zones as the workers serve them; secondary zones carry their transfer state (and appear before they first load). */
+function zonesWithSecondaries(zones: ZoneFileStatus[], control: ControlPlane): object[] {
+  const secondary = control.secondary?.status() ?? [];
+  const served = zones.map((z) => {
+    const s = z.source === 'secondary' ? secondary.find((x) => x.origin === z.origin) : undefined;
+    return s ? { ...z, ...s, lastError: s.lastError ?? z.lastError } : z;
+  });
+  const missing = secondary.filter((s) => !zones.some((z) => z.source === 'secondary' && z.origin === s.origin));
+  return [...served, ...missing];
 }
 
 /** 200 from /healthz only while announced and healthy (up, or up but de-preferred for load). */
@@ -72,13 +85,6 @@ export interface HttpService {
   /** Hands the thread a fresh snapshot; resolves once it serves it. */
   publish(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The compiled thread beside this module; when running from TypeScript sources (tests), the built one. */
-function threadFile(): URL {
-  const beside = new URL('./http-thread.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL('../../dist/control/http-thread.js', import.meta.url);
 }
 
 const RESTART_DELAY_MS = 1000;
@@ -108,11 +114,12 @@ export function startHttp(opts: HttpOptions, render: () => HttpSnapshot, log: Lo
   };
   const spawn = (port: number, started: (err: Error | null) => void) => {
     const config: HttpThreadConfig = { host: opts.listen.host, port, allow: opts.allow };
-    worker = new Worker(threadFile(), { workerData: config });
+    worker = startThread(new URL('./http-thread.js', import.meta.url), import.meta.url, { workerData: config });
     worker.unref();
     worker.on('message', (msg: FromHttpThread) => {
       if (msg.kind === 'listening') {
         service.port = msg.port;
+        if (msg.niceError) log.debug({ err: msg.niceError }, 'HTTP thread keeps the normal priority');
         started(null);
         void service.publish();
       } else if (msg.kind === 'listen-error') {

@@ -2,6 +2,7 @@
 
 import type { LagWindow } from '../health/lag-monitor.js';
 import type { ZoneFileStatus } from '../zone/zone-manager.js';
+import type { SecondarySource } from '../xfr/secondary-config.js';
 
 /** What a data-path worker tells the control plane each round: counters, load and zones. Never packet internals. */
 export interface WorkerReport {
@@ -22,11 +23,27 @@ export interface WorkerReport {
   heapUsedBytes: number;
   zones: ZoneFileStatus[];
   zoneLoadErrors: number;
+  /** NOTIFY messages refused (unknown zone, foreign address, bad or missing TSIG). */
+  notifyRefused?: number;
+  abuse?: AbuseReport;
+}
+
+/** Cookies and RRL as one worker saw them. Settings only, never a secret. */
+export interface AbuseReport {
+  /** Queries by cookie result, in the order of COOKIE_RESULT_NAMES. */
+  cookies: number[];
+  /** Limited responses: slipped, dropped, dry_run (RRL_ACTION_NAMES). */
+  rrl: number[];
+  rrlActiveSlots: number;
+  rrlSlots: number;
+  settings: { cookies: { enabled: boolean; rollover: boolean }; rrl: object | null };
 }
 
 export type ToWorker =
   | { kind: 'report'; seq: number }
   | { kind: 'reload'; seq: number }
+  /** Secondary zones: these are expired (SERVFAIL); --xfr-dir may have new files to load. */
+  | { kind: 'secondary'; expired: string[]; members: SecondarySource[]; expiresAt: Record<string, number> }
   /** Close the sockets and exit: sent by the primary after the drain window. */
   | { kind: 'stop' }
   /** --debug-endpoints only: hold the event loop for `ms` (a hung data path, for tests). */
@@ -39,7 +56,9 @@ export type ToWorker =
 export type FromWorker =
   | { kind: 'ready'; listening: string[] }
   | { kind: 'report'; seq: number; report: WorkerReport }
-  | { kind: 'reloaded'; seq: number };
+  | { kind: 'reloaded'; seq: number }
+  /** A NOTIFY for a secondary zone passed the worker's checks (primary address, TSIG): refresh it now. */
+  | { kind: 'notify'; origin: string; from: string };
 
 export function isFromWorker(msg: unknown): msg is FromWorker {
   return typeof msg === 'object' && msg !== null && typeof (msg as { kind?: unknown }).kind === 'string';

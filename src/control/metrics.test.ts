@@ -13,7 +13,7 @@ const NAME = /^anycastd_[a-z0-9]+_[a-z0-9_]+$/;
 /** Gauges carry a unit, or are plainly a count or a state (listed here so a new one is a decision). */
 const GAUGE_UNITS = ['_seconds', '_bytes', '_ratio', '_per_second'];
 const GAUGE_COUNTS = ['_connections', '_records', '_running'];
-const GAUGE_STATES = ['_state', '_ok', '_overloaded', '_error', '_serial'];
+const GAUGE_STATES = ['_state', '_ok', '_overloaded', '_error', '_serial', '_expired'];
 
 const CONTROL_CONFIG: ControlConfig = {
   listen: [{ host: '127.0.0.1', port: 5353, family: 4 }],

@@ -3,6 +3,8 @@
 import { NODE_STATES } from '../health/state.js';
 import type { ControlPlane } from './control-plane.js';
 import type { WorkerReport } from './ipc.js';
+import { RRL_ACTION_NAMES } from '../abuse/rrl.js';
+import { COOKIE_RESULT_NAMES } from '../abuse/server-cookie.js';
 import type { ControlCounters } from './control-socket.js';
 import type { HttpCounters } from './http-thread.js';
 import type { LoopLagWindow } from './loop-lag.js';
@@ -42,6 +44,16 @@ function sum(reports: WorkerReport[], f: (r: WorkerReport) => number): number {
   return reports.reduce((n, r) => n + f(r), 0);
 }
 
+function renderAbuse(m: Exposition, reports: WorkerReport[]): void {
+  const abuse = reports.flatMap((r) => (r.abuse ? [r.abuse] : []));
+  m.family('anycastd_rrl_responses_total', 'counter', 'Responses over the rate limit, by what was done (dry_run: would have been limited).');
+  RRL_ACTION_NAMES.forEach((action, i) => m.sample('anycastd_rrl_responses_total', abuse.reduce((n, a) => n + a.rrl[i], 0), { action }));
+  m.family('anycastd_rrl_table_fill_ratio', 'gauge', 'Share of the RRL table holding buckets used in the last minute (fullest worker).');
+  m.sample('anycastd_rrl_table_fill_ratio', Math.max(0, ...abuse.map((a) => (a.rrlSlots ? a.rrlActiveSlots / a.rrlSlots : 0))));
+  m.family('anycastd_cookies_total', 'counter', 'Queries by DNS cookie result (only counted with --cookie-secret).');
+  COOKIE_RESULT_NAMES.forEach((result, i) => m.sample('anycastd_cookies_total', abuse.reduce((n, a) => n + a.cookies[i], 0), { result }));
+}
+
 export function renderMetrics(control: ControlPlane, workersRunning: number, workerRestarts: number, access: AccessFigures | null = null): string {
   const round = control.lastRound;
   const reports = (round?.workers ?? []).flatMap((w) => (w.report ? [w.report] : []));
@@ -69,6 +81,7 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   m.sample('anycastd_dns_truncated_total', sum(reports, (r) => r.truncated));
   m.family('anycastd_dns_queries_per_second', 'gauge', 'Query rate over the last check interval.');
   m.sample('anycastd_dns_queries_per_second', round?.qps ?? 0);
+  renderAbuse(m, reports);
   m.family('anycastd_tcp_connections', 'gauge', 'Open TCP connections.');
   m.sample('anycastd_tcp_connections', sum(reports, (r) => r.tcpConnections));
 
@@ -117,6 +130,23 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   for (const z of zones) if (z.origin && z.signatureExpiry) m.sample('anycastd_zone_signature_expiry_timestamp_seconds', z.signatureExpiry, { zone: z.origin });
   m.family('anycastd_zone_error', 'gauge', '1 when the newest version of a zone file failed to load.');
   for (const z of zones) m.sample('anycastd_zone_error', z.lastError ? 1 : 0, { file: z.file });
+
+  // Secondary zones: the families are always declared (empty without --secondary/--catalog).
+  const secondary = control.secondary;
+  const secZones = secondary?.status() ?? [];
+  m.family('anycastd_xfr_total', 'counter', 'Zone transfers from primaries, by zone, type and result.');
+  for (const [zone, c] of secondary?.counts() ?? []) {
+    for (const type of ['axfr', 'ixfr'] as const) for (const result of ['ok', 'error'] as const) m.sample('anycastd_xfr_total', c[type][result], { zone, type, result });
+  }
+  m.family('anycastd_xfr_notify_total', 'counter', 'NOTIFY messages for secondary zones, by result (accepted, refused).');
+  if (secondary) {
+    m.sample('anycastd_xfr_notify_total', secondary.notifiesAccepted, { result: 'accepted' });
+    m.sample('anycastd_xfr_notify_total', sum(reports, (r) => r.notifyRefused ?? 0), { result: 'refused' });
+  }
+  m.family('anycastd_zone_refresh_timestamp_seconds', 'gauge', 'When each secondary zone was last refreshed successfully.');
+  for (const z of secZones) m.sample('anycastd_zone_refresh_timestamp_seconds', (z.lastRefreshAt ?? 0) / 1000, { zone: z.origin });
+  m.family('anycastd_zone_expired', 'gauge', '1 when a secondary zone is past its SOA EXPIRE (answered SERVFAIL).');
+  for (const z of secZones) m.sample('anycastd_zone_expired', z.expired ? 1 : 0, { zone: z.origin });
 
   m.family('anycastd_process_resident_memory_bytes', 'gauge', 'RSS of the control plane and all workers.');
   m.sample('anycastd_process_resident_memory_bytes', sum(reports, (r) => r.rssBytes) + process.memoryUsage().rss);

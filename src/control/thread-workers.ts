@@ -29,6 +29,8 @@ export class ThreadWorkers implements DataPath {
   private processRestarts = 0;
   private readonly reloads = new Map<number, () => void>();
   restartsTotal = 0;
+  onNotify: ((origin: string, from: string) => void) | null = null;
+  onReady: ((send: (msg: ToWorker) => void) => void) | null = null;
 
   constructor(count: number, private readonly log: Logger) {
     for (let id = 0; id < count; id++) this.slots.push({ id, ready: false, waiting: new Map() });
@@ -80,6 +82,11 @@ export class ThreadWorkers implements DataPath {
         if (msg.msg.kind === 'ready') {
           slot.ready = true;
           this.log.info({ worker: slot.id, pid: this.child?.pid, listening: msg.msg.listening }, 'data thread ready');
+          this.onReady?.((m) => this.send({ kind: 'to-thread', thread: slot.id, msg: m }));
+          return;
+        }
+        if (msg.msg.kind === 'notify') {
+          this.onNotify?.(msg.msg.origin, msg.msg.from);
           return;
         }
         const waiter = slot.waiting.get(msg.msg.seq);

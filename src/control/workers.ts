@@ -31,6 +31,10 @@ export class DataWorkers implements DataPath {
   private seq = 0;
   private stopping = false;
   restartsTotal = 0;
+  /** A worker accepted a NOTIFY (secondary zones). */
+  onNotify: ((origin: string, from: string) => void) | null = null;
+  /** A worker (re)started: it needs what the control plane knows (expired secondary zones). */
+  onReady: ((send: (msg: ToWorker) => void) => void) | null = null;
 
   constructor(private readonly count: number, private readonly log: Logger) {
     // Each worker accepts on the shared socket itself, so TCP never waits on the control plane's event loop.
@@ -58,7 +62,12 @@ export class DataWorkers implements DataPath {
         if (msg.kind === 'ready') {
           slot.ready = true;
           this.log.info({ worker: slot.id, pid: worker.process.pid, listening: msg.listening }, 'data worker ready');
+          this.onReady?.((m) => this.send(worker, m));
           resolve();
+          return;
+        }
+        if (msg.kind === 'notify') {
+          this.onNotify?.(msg.origin, msg.from);
           return;
         }
         const waiter = slot.waiting.get(msg.seq);

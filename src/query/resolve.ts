@@ -10,7 +10,7 @@ import type { Query } from '../wire/query.js';
 import { ResponseWriter, Section } from '../wire/writer.js';
 import type { ZoneSet } from './zoneset.js';
 import { OutcomeKind, type QueryOutcome } from './outcome.js';
-import { C_IN, RCODE_NXDOMAIN, T_ANY, T_CNAME, T_DNAME, T_DS, T_RRSIG } from '../wire/constants.js';
+import { C_IN, RCODE_NXDOMAIN, RCODE_SERVFAIL, T_ANY, T_CNAME, T_DNAME, T_DS, T_RRSIG } from '../wire/constants.js';
 
 /**
  * RFC 1034 does not bound chains; like Knot, at most 5 CNAMEs go into one answer. The target of the
@@ -45,6 +45,12 @@ export class Resolver {
       out.kind = OutcomeKind.Refused;
       return;
     }
+    // A secondary zone past its SOA EXPIRE (RFC 1035 section 4.3.5): no data is better than stale data.
+    if (zones.expired !== null && zones.expired.has(zone)) {
+      w.setRcode(RCODE_SERVFAIL);
+      out.kind = OutcomeKind.Error;
+      return;
+    }
     w.setAuthoritative(true);
     let ownerAt = 12;
     for (let hop = 0; ; hop++) {
@@ -63,7 +69,7 @@ export class Resolver {
       out.hops = hop + 1;
       // RFC 1034 section 4.3.2 step 3a: restart at the target only where we are authoritative for it.
       zone = zones.find(key, false);
-      if (zone === null) return;
+      if (zone === null || (zones.expired !== null && zones.expired.has(zone))) return;
       ownerAt = this.nextOwnerAt;
     }
   }

@@ -12,7 +12,15 @@ export class ZoneSet {
    */
   private readonly depths: number[];
 
-  constructor(readonly zones: readonly CompiledZone[]) {
+  /** Secondary zones past their expiry: found as usual, answered SERVFAIL. Null (one check per query) when none. */
+  readonly expired: ReadonlySet<CompiledZone> | null;
+
+  /** When each secondary zone expires (epoch ms), for the EDNS EXPIRE option; null when there are none. */
+  readonly expiresAt: ReadonlyMap<CompiledZone, number> | null;
+
+  constructor(readonly zones: readonly CompiledZone[], expired: ReadonlySet<CompiledZone> | null = null, expiresAt: ReadonlyMap<CompiledZone, number> | null = null) {
+    this.expiresAt = expiresAt !== null && expiresAt.size > 0 ? expiresAt : null;
+    this.expired = expired !== null && expired.size > 0 ? expired : null;
     for (const zone of zones) {
       const hash = hashNameBackward(zone.apexName, 0, zone.apexName.length) | 0;
       const list = this.byApexHash.get(hash);

@@ -1,20 +1,14 @@
 // The data path's side of the control interface: answers the primary's requests with counters, load and zone status.
 
+import type { DnsServer } from './server.js';
 import { LagMonitor } from '../health/lag-monitor.js';
 import { OUTCOME_NAMES } from '../query/outcome.js';
-import type { FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
-import type { QueryHandler } from '../query/handler.js';
-import type { ZoneFileStatus } from '../zone/zone-manager.js';
+import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
 
 /** What the agent reads and drives: a worker process's DnsServer, or one data-path thread. */
-export interface AgentTarget {
-  readonly handler: QueryHandler;
-  tcpConnections(): number;
-  zoneStatus(): ZoneFileStatus[];
+export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'cookieSettings' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'stop'> & {
   zoneLoadErrors(): number;
-  reloadZones(): Promise<void>;
-  stop(): Promise<void>;
-}
+};
 
 export interface AgentOptions {
   /** The worker (process or thread) number, for triggers aimed at one worker. */
@@ -51,6 +45,9 @@ export class ControlAgent {
         return;
       case 'reload':
         void this.server.reloadZones().then(() => this.send({ kind: 'reloaded', seq: msg.seq }));
+        return;
+      case 'secondary':
+        void this.server.updateSecondary(msg.expired, msg.members, msg.expiresAt);
         return;
       case 'stop':
         this.stop();
@@ -104,6 +101,21 @@ export class ControlAgent {
       heapUsedBytes: mem.heapUsed,
       zones: this.server.zoneStatus(),
       zoneLoadErrors: this.server.zoneLoadErrors(),
+      notifyRefused: this.server.handler.notify.refusedCount,
+      abuse: this.abuse(),
+    };
+  }
+
+  private abuse(): AbuseReport {
+    const rrl = this.server.rrl;
+    const cookies = this.server.cookieSettings;
+    return {
+      cookies: Array.from(this.server.handler.cookieCounts),
+      rrl: rrl ? Array.from(rrl.counts) : [0, 0, 0],
+      // Buckets touched in the last minute: beyond that a bucket has its full credit back and is as good as empty.
+      rrlActiveSlots: rrl ? rrl.table.activeSlots(60_000) : 0,
+      rrlSlots: rrl ? rrl.table.slots : 0,
+      settings: { cookies, rrl: rrl ? rrl.describe() : null },
     };
   }
 }

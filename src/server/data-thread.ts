@@ -33,6 +33,8 @@ export type FromDataThread = { kind: 'bound'; ports: number[] } | FromWorker;
 
 class DataThread implements AgentTarget {
   readonly handler: QueryHandler;
+  /** Not in thread mode yet: serve.ts keeps processes when --rrl-rate or secondary zones are set. */
+  readonly rrl = null;
   private status: ZoneFileStatus[] = [];
   private loadErrors = 0;
   private udp: dgram.Socket[] = [];
@@ -55,7 +57,7 @@ class DataThread implements AgentTarget {
 
   async listen(): Promise<void> {
     for (const addr of this.data.listen) {
-      this.udp.push(await listenUdp(addr, this.handler, this.log, true));
+      this.udp.push(await listenUdp(addr, this.handler, this.log, null, true));
       this.tcp.push(await listenTcp(addr, this.handler, this.data.server.tcp, this.log, true));
     }
   }
@@ -74,6 +76,15 @@ class DataThread implements AgentTarget {
 
   zoneLoadErrors(): number {
     return this.loadErrors;
+  }
+
+  get cookieSettings(): { enabled: boolean; rollover: boolean } {
+    return { enabled: Boolean(this.data.server.cookies), rollover: Boolean(this.data.server.cookies?.previous) };
+  }
+
+  /** Secondary zones are not served in thread mode yet (serve.ts keeps processes for them). */
+  updateSecondary(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Zones are the data process's business (compiled once for every thread); a thread has nothing to reload. */

@@ -1,6 +1,7 @@
 // The running DNS service: the zone manager, the query handler and its listeners.
 
 import type dgram from 'node:dgram';
+import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { QueryHandler, type HandlerOptions } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
@@ -8,13 +9,20 @@ import { listenUdp } from '../transport/udp.js';
 import { listenTcp, type TcpLimits, type TcpListener } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import { ZoneCompileWorker } from '../zone/compile-pool.js';
-import { ZoneManager, type ZoneFileStatus, type ZoneManagerOptions } from '../zone/zone-manager.js';
+import { DEFAULT_ZONE_MANAGER_OPTIONS, ZoneManager, type ZoneFileStatus, type ZoneManagerOptions } from '../zone/zone-manager.js';
 import type { AgentTarget } from './agent.js';
+import type { CompiledZone } from '../zone/compiled.js';
+import type { SecondaryConfig, SecondarySource } from '../xfr/secondary-config.js';
+import { expiredAt } from '../xfr/xfr-store.js';
+import { ResponseRateLimiter, type RrlSettings } from '../abuse/rrl.js';
 
 export interface ServerConfig extends HandlerOptions {
   listen: ListenAddress[];
   zones: ZoneManagerOptions;
   tcp: TcpLimits;
+  rrl: RrlSettings;
+  /** Secondary zones: --xfr-dir is loaded like a second zones directory; null when there are none. */
+  secondary: SecondaryConfig | null;
 }
 
 export class DnsServer implements AgentTarget {
@@ -23,20 +31,81 @@ export class DnsServer implements AgentTarget {
   private udp: dgram.Socket[] = [];
   private tcp: TcpListener[] = [];
   readonly zones: ZoneManager;
+  /** One table for all of this process's UDP sockets; null when --rrl-rate is 0. */
+  readonly rrl: ResponseRateLimiter | null;
+
+  /** The zones transferred by the control plane into --xfr-dir, or null. */
+  readonly xfrZones: ZoneManager | null = null;
+  /** Secondary origins past their expiry, as the control plane last said. */
+  private expired = new Set<string>();
+  private expiresAt = new Map<string, number>();
+  /** Where an accepted NOTIFY goes (the control plane, over IPC). */
+  onNotify: ((origin: string, from: string) => void) | null = null;
 
   constructor(private readonly config: ServerConfig, private readonly log: Logger) {
     this.handler = new QueryHandler(config);
-    this.zones = new ZoneManager(config.zones, this.compiler, (zones) => {
-      // One assignment: a query sees the old set or the new one, never a mix.
-      this.handler.zones = new ZoneSet(zones);
-    }, log);
+    this.rrl = config.rrl.rate > 0 ? new ResponseRateLimiter(config.rrl) : null;
+    const swap = () => this.swapZones();
+    this.zones = new ZoneManager(config.zones, this.compiler, swap, log);
+    const secondary = config.secondary;
+    if (secondary) {
+      // Written only by our own control plane, atomically: no debounce needed, and a removed zone goes at once.
+      const opts = { ...DEFAULT_ZONE_MANAGER_OPTIONS, rescanMs: config.zones.rescanMs, dir: secondary.dir, debounceMs: 20, deleteGraceMs: 0 };
+      const xfr = new ZoneManager(opts, this.compiler, swap, log.child({ zonesFrom: 'xfr-dir' }));
+      this.xfrZones = xfr;
+      xfr.servedElsewhere = (origin) => this.zones.fileServing(origin);
+      this.zones.servedElsewhere = (origin) => xfr.fileServing(origin);
+      const now = Date.now();
+      for (const z of [...secondary.zones]) if (expiredAt(secondary.dir, z.origin, now)) this.expired.add(z.origin);
+      this.handler.notify.policy = {
+        config: secondary,
+        members: [],
+        accepted: (origin, from) => this.onNotify?.(origin, from),
+        refused: (origin, from, why) => log.warn({ zone: origin, from, why, refusedTotal: this.handler.notify.refusedCount }, 'NOTIFY refused'),
+      };
+    }
+  }
+
+  /** One assignment: a query sees the old set or the new one, never a mix. */
+  private swapZones(): void {
+    const secondary = this.xfrZones?.zones() ?? [];
+    const expired = new Set<CompiledZone>(secondary.filter((z) => this.expired.has(z.meta.origin)));
+    const expiry = new Map<CompiledZone, number>();
+    for (const z of secondary) {
+      const at = this.expiresAt.get(z.meta.origin);
+      if (at !== undefined) expiry.set(z, at);
+    }
+    this.handler.zones = new ZoneSet([...this.zones.zones(), ...secondary], expired, expiry);
+  }
+
+  /** From the control plane: which secondary zones expired; and --xfr-dir may hold new files. */
+  updateSecondary(expired: string[], members: SecondarySource[], expiresAt: Record<string, number>): Promise<void> {
+    this.expired = new Set(expired);
+    this.expiresAt = new Map(Object.entries(expiresAt));
+    if (this.handler.notify.policy) this.handler.notify.policy.members = members;
+    this.swapZones();
+    return this.xfrZones?.sync(false) ?? Promise.resolve();
+  }
+
+  zoneStatus(): ZoneFileStatus[] {
+    const secondary = (this.xfrZones?.status() ?? []).map((s) => ({ ...s, source: 'secondary' as const, expired: s.origin !== null && this.expired.has(s.origin) }));
+    return [...this.zones.status(), ...secondary];
+  }
+
+  /** Whether cookies are on, and a rollover under way: what /status may say about the secrets. */
+  get cookieSettings(): { enabled: boolean; rollover: boolean } {
+    return { enabled: Boolean(this.config.cookies), rollover: Boolean(this.config.cookies?.previous) };
   }
 
   async start(): Promise<void> {
     await this.zones.start();
+    if (this.xfrZones) {
+      await mkdir(this.config.secondary!.dir, { recursive: true });
+      await this.xfrZones.start();
+    }
     if (this.handler.zones.size === 0) this.log.warn({ dir: this.config.zones.dir }, 'no zone loaded; answering REFUSED until one loads');
     for (const addr of this.config.listen) {
-      this.udp.push(await listenUdp(addr, this.handler, this.log));
+      this.udp.push(await listenUdp(addr, this.handler, this.log, this.rrl));
       this.tcp.push(await listenTcp(addr, this.handler, this.config.tcp, this.log));
       this.log.info({ listen: formatListen(addr) }, 'listening on UDP and TCP');
     }
@@ -51,20 +120,18 @@ export class DnsServer implements AgentTarget {
     return this.tcp.reduce((n, t) => n + t.connections.size, 0);
   }
 
-  zoneStatus(): ZoneFileStatus[] {
-    return this.zones.status();
-  }
-
   zoneLoadErrors(): number {
-    return this.zones.loadErrors;
+    return this.zones.loadErrors + (this.xfrZones?.loadErrors ?? 0);
   }
 
-  reloadZones(): Promise<void> {
-    return this.zones.reload();
+  async reloadZones(): Promise<void> {
+    await this.zones.reload();
+    await this.xfrZones?.reload();
   }
 
   async stop(): Promise<void> {
     this.zones.stop();
+    this.xfrZones?.stop();
     for (const s of this.udp) s.close();
     await Promise.all(this.tcp.map((t) => t.close()));
     await this.compiler.close();

@@ -42,7 +42,10 @@ export const RCODE_NOTAUTH = 9;
 export const RCODE_BADVERS = 16;
 
 export const EDNS_NSID = 3;
+export const EDNS_COOKIE = 10;
 export const EDNS_EDE = 15;
+/** RFC 7314: a secondary tells how long its copy of the zone has left. */
+export const EDNS_EXPIRE = 9;
 /** RFC 8914 section 4.21: Not Authoritative. */
 export const EDE_NOT_AUTHORITATIVE = 20;
 

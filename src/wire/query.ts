@@ -2,7 +2,7 @@
 
 import { NameKey } from './name-key.js';
 import { MAX_NAME_OCTETS, lowerOctet } from './name.js';
-import { EDNS_NSID, T_OPT } from './constants.js';
+import { EDNS_COOKIE, EDNS_EXPIRE, EDNS_NSID, T_OPT } from './constants.js';
 
 export const enum ParseOutcome {
   Ok,
@@ -27,6 +27,11 @@ export class Query {
   udpSize = 0;
   dnssecOk = false;
   nsid = false;
+  /** Where the first COOKIE option's data starts in the packet (RFC 7873), or -1; its length in cookieLen. */
+  cookieAt = -1;
+  cookieLen = 0;
+  /** The client sent an EDNS EXPIRE option (RFC 7314). */
+  expire = false;
 }
 
 /** Reads a possibly compressed name starting at off, returning the offset after it, or -1 if malformed. */
@@ -86,6 +91,9 @@ export function parseQuery(pkt: Uint8Array, len: number, q: Query): ParseOutcome
   q.udpSize = 0;
   q.dnssecOk = false;
   q.nsid = false;
+  q.cookieAt = -1;
+  q.cookieLen = 0;
+  q.expire = false;
   q.qtype = 0;
   if (q.qdcount > 1) return ParseOutcome.FormErr;
   let off = 12;
@@ -142,6 +150,10 @@ function readOpt(pkt: Uint8Array, off: number, rdata: number, rdlen: number, q: 
     p += 4 + olen;
     if (p > end) return false;
     if (code === EDNS_NSID) q.nsid = true;
+    else if (code === EDNS_COOKIE && q.cookieAt < 0) {
+      q.cookieAt = p - olen;
+      q.cookieLen = olen;
+    } else if (code === EDNS_EXPIRE) q.expire = true;
   }
   return true;
 }

@@ -3,7 +3,7 @@
 import { lowerOctet } from './name.js';
 import { copyBytes } from './bytes.js';
 import type { Query } from './query.js';
-import { C_IN, EDE_NOT_AUTHORITATIVE, EDNS_EDE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
+import { C_IN, EDE_NOT_AUTHORITATIVE, EDNS_COOKIE, EDNS_EDE, EDNS_EXPIRE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
 import {
   type CompiledZone, findSignatures, nodeNameOff, rrsetDataEnd, rrsetDataOff, rrsetTtl, rrsetType,
 } from '../zone/compiled.js';
@@ -43,13 +43,21 @@ export class ResponseWriter {
   advertisedSize = 1232;
   /** RFC 5001 NSID payload, sent only when a client asks for it; null never sends one. */
   nsid: Uint8Array | null = null;
+  /** COOKIE option data (RFC 7873) for this response, set before begin(); null sends none. */
+  cookie: Uint8Array | null = null;
+  /** Seconds left before a secondary zone expires, for the EDNS EXPIRE option (RFC 7314); -1 sends none. */
+  expireSeconds = -1;
 
   /**
    * Starts a response to q; limit is the size the transport allows. The OPT record the response will
    * end with (when the query had EDNS) is reserved out of it here.
    */
   begin(q: Query, pkt: Uint8Array, limit: number, echoFlags: boolean): void {
-    const optSize = q.edns ? OPT_FIXED + (q.nsid && this.nsid !== null ? OPTION_HEADER + this.nsid.length : 0) : 0;
+    const optSize = q.edns
+      ? OPT_FIXED + (q.nsid && this.nsid !== null ? OPTION_HEADER + this.nsid.length : 0) + (this.cookie !== null ? OPTION_HEADER + this.cookie.length : 0)
+        + (q.expire ? OPTION_HEADER + 4 : 0)
+      : 0;
+    this.expireSeconds = -1;
     const b = this.buf;
     b[0] = q.id >> 8;
     b[1] = q.id & 0xff;
@@ -303,6 +311,7 @@ export class ResponseWriter {
   finish(q: Query): number {
     const b = this.buf;
     const nsid = this.nsid;
+    const cookie = this.cookie;
     if (this.optSize > 0) {
       let p = this.pos;
       b[p++] = 0; // root owner
@@ -315,7 +324,8 @@ export class ResponseWriter {
       b[p++] = q.dnssecOk ? 0x80 : 0;
       b[p++] = 0;
       const withNsid = nsid !== null && q.nsid;
-      const rdlen = (withNsid ? 4 + nsid.length : 0) + (this.ede >= 0 ? 6 : 0);
+      const expire = q.expire ? this.expireSeconds : -1;
+      const rdlen = (withNsid ? 4 + nsid.length : 0) + (this.ede >= 0 ? 6 : 0) + (cookie !== null ? 4 + cookie.length : 0) + (expire >= 0 ? 8 : 0);
       b[p++] = rdlen >> 8;
       b[p++] = rdlen & 0xff;
       if (withNsid) {
@@ -326,6 +336,14 @@ export class ResponseWriter {
         b.set(nsid, p);
         p += nsid.length;
       }
+      if (cookie !== null) {
+        b[p++] = 0;
+        b[p++] = EDNS_COOKIE;
+        b[p++] = 0;
+        b[p++] = cookie.length;
+        b.set(cookie, p);
+        p += cookie.length;
+      }
       if (this.ede >= 0) {
         b[p++] = 0;
         b[p++] = EDNS_EDE;
@@ -333,6 +351,16 @@ export class ResponseWriter {
         b[p++] = 2;
         b[p++] = this.ede >> 8;
         b[p++] = this.ede & 0xff;
+      }
+      if (expire >= 0) {
+        b[p++] = 0;
+        b[p++] = EDNS_EXPIRE;
+        b[p++] = 0;
+        b[p++] = 4;
+        b[p++] = expire >>> 24;
+        b[p++] = (expire >> 16) & 0xff;
+        b[p++] = (expire >> 8) & 0xff;
+        b[p++] = expire & 0xff;
       }
       this.pos = p;
       this.counts[Section.Additional]++;

@@ -1,22 +1,11 @@
 // Main-thread side of zone compilation: sends files to a worker thread and receives compiled zones.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../worker-thread.js';
 import type { CompileRequest } from './worker.js';
 import type { LoadOptions, LoadResult } from './load.js';
 
 type Result = LoadResult;
-
-/**
- * The thread's entry: worker.js beside this module once built. Run from the TypeScript sources (vitest), the thread
- * first registers ts-source-hooks.mjs, which lets Node 20 load the .ts files, so tests need no prior build.
- */
-function startThread(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
-  const hooks = new URL('./ts-source-hooks.mjs', import.meta.url).href;
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const bootstrap = `import { register } from 'node:module';\nregister(${JSON.stringify(hooks)});\nawait import(${JSON.stringify(entry)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
-}
 
 /** What the zone manager needs from a compiler; the worker below is the real one. */
 export interface ZoneCompileService {
@@ -58,7 +47,7 @@ export class ZoneCompileWorker implements ZoneCompileService {
 
   private ensureThread(): Thread {
     if (this.thread) return this.thread;
-    const worker = startThread();
+    const worker = startThread(new URL('./worker.js', import.meta.url), import.meta.url);
     worker.unref();
     // Each thread fails only its own requests: a retired idle thread that exits after a new one has
     // started must not take the new thread's compiles with it (a zone change 2 s after a load was lost so).

@@ -50,6 +50,28 @@ describe('ZoneManager', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('two directories side by side (--zones and --xfr-dir): the same origin is refused in the second, the first stays', async () => {
+    const files = await start(dir);
+    writeFileSync(join(dir, 'example.test.zone'), zoneText(1));
+    await files.sync(false);
+    const xfrDir = mkdtempSync(join(tmpdir(), 'anycastd-xfr-'));
+    writeFileSync(join(xfrDir, 'example.test.zone'), zoneText(7));
+    writeFileSync(join(xfrDir, 'sec.test.zone'), zoneText(3, '', 'sec.test.'));
+    const xfr = new ZoneManager({ ...DEFAULT_ZONE_MANAGER_OPTIONS, debounceMs: 30, rescanMs: 200, dir: xfrDir, deleteGraceMs: 0 }, compiler, () => {}, log);
+    xfr.servedElsewhere = (origin) => files.fileServing(origin);
+    files.servedElsewhere = (origin) => xfr.fileServing(origin);
+    await xfr.start();
+    expect(xfr.zones().map((z) => z.meta.origin)).toEqual(['sec.test.']);
+    expect(xfr.status().find((z) => z.file.endsWith('example.test.zone'))?.lastError).toMatch(/example\.test\. is already served from .*anycastd-zones-.*example\.test\.zone/);
+    expect(serials()).toEqual({ 'example.test.': 1 });
+    // No delete grace there: a removed file's zone goes at the next pass.
+    unlinkSync(join(xfrDir, 'sec.test.zone'));
+    await xfr.sync(false);
+    expect(xfr.zones()).toEqual([]);
+    xfr.stop();
+    rmSync(xfrDir, { recursive: true, force: true });
+  });
+
   it('reports the earliest signature expiry and logs once when it is within a day', async () => {
     const soon = new Date(Date.now() + 12 * 3600_000);
     const stamp = soon.toISOString().replace(/[-:T]/g, '').slice(0, 14);

@@ -52,6 +52,10 @@ export interface ZoneFileStatus {
   removeAt: number | null;
   /** Earliest RRSIG expiration being served (seconds since 1970), null for an unsigned zone. */
   signatureExpiry: number | null;
+  /** Set for zones from --xfr-dir (transferred from a primary). */
+  source?: 'secondary';
+  /** A secondary zone past its SOA EXPIRE: answered SERVFAIL. */
+  expired?: boolean;
 }
 
 /** A signature this close to expiry gets a warning log line: validating resolvers will soon reject the zone. */
@@ -100,6 +104,8 @@ export class ZoneManager {
   reloads = 0;
   /** Last-good copies that could not be written. */
   cacheErrors = 0;
+  /** Where else an origin is already served (the other zones directory), or null: the first one loaded stays. */
+  servedElsewhere: ((origin: string) => string | null) | null = null;
 
   constructor(
     private readonly opts: ZoneManagerOptions,
@@ -158,6 +164,12 @@ export class ZoneManager {
       this.running = null;
     });
     return this.running;
+  }
+
+  /** The file serving an origin, or null. */
+  fileServing(origin: string): string | null {
+    for (const e of this.entries.values()) if (e.zone?.meta.origin === origin) return e.file;
+    return null;
   }
 
   zones(): CompiledZone[] {
@@ -260,6 +272,8 @@ export class ZoneManager {
     const old = entry.zone;
     const conflict = [...this.entries.values()].find((e) => e !== entry && e.zone?.meta.origin === zone.meta.origin);
     if (conflict) return this.fail(entry, `zone ${zone.meta.origin} is already served from ${conflict.file}; not loading it from here too`, before, result.hash);
+    const elsewhere = this.servedElsewhere?.(zone.meta.origin) ?? null;
+    if (elsewhere !== null) return this.fail(entry, `zone ${zone.meta.origin} is already served from ${elsewhere}; not loading it from here too`, before, result.hash);
     if (old && old.meta.origin === zone.meta.origin && !this.opts.allowSerialRollback && serialLess(zone.meta.serial, old.meta.serial)) {
       return this.fail(entry, `serial went backwards (${old.meta.serial} -> ${zone.meta.serial}); keeping ${old.meta.serial} (RFC 1982; set allowSerialRollback to accept)`, before, result.hash);
     }
@@ -302,6 +316,7 @@ export class ZoneManager {
     }
     const zone = result.zone;
     if (zone === null || [...this.entries.values()].some((e) => e.zone?.meta.origin === zone.meta.origin)) return false;
+    if (this.servedElsewhere?.(zone.meta.origin)) return false;
     entry.zone = zone;
     entry.lastError = `${entry.lastError}; serving the last good copy (serial ${zone.meta.serial}) from ${copy}`;
     this.log.warn({ file: entry.file, copy, origin: zone.meta.origin, serial: zone.meta.serial }, 'zone file does not load; serving its last good copy');
@@ -328,11 +343,12 @@ export class ZoneManager {
         this.entries.delete(entry.file);
         continue;
       }
-      if (entry.removeAt === null) {
+      if (entry.removeAt === null && this.opts.deleteGraceMs > 0) {
         entry.removeAt = now + this.opts.deleteGraceMs;
         this.log.warn({ file: entry.file, origin: entry.zone.meta.origin, graceMs: this.opts.deleteGraceMs }, 'zone file deleted; the zone is removed after the grace period unless the file returns');
         setTimeout(() => this.schedule(), this.opts.deleteGraceMs + 10).unref();
-      } else if (now >= entry.removeAt) {
+      } else if (entry.removeAt === null || now >= entry.removeAt) {
+        // No grace (--xfr-dir: a zone removed from its catalog stops being served at once, RFC 9432 section 5.3).
         this.log.warn({ file: entry.file, origin: entry.zone.meta.origin }, 'zone removed: its file stayed deleted past the grace period');
         this.entries.delete(entry.file);
         changed = true;

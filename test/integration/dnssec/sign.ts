@@ -39,6 +39,7 @@ a.b.c    A     192.0.2.11
 *.wild   TXT   "wildcard"
 *.wc     CNAME www
 cname    CNAME www
+dn       DNAME wild.${origin}
 dangling CNAME nope
 UPPER    A     192.0.2.40
 a\\.dot   A     192.0.2.41

@@ -21,6 +21,8 @@ export interface ServerOptions {
   nsid?: string;
   /** How long to wait for the first SOA answer. */
   readyTimeoutMs?: number;
+  /** A port chosen by the caller (e.g. one a NOTIFY sender is configured with); default: a free one. */
+  port?: number;
 }
 
 export interface RunningServer {
@@ -152,7 +154,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const server = await spawnOnce(await freePort(), zonesDir, runDir, opts);
+      const server = await spawnOnce(opts.port ?? (await freePort()), zonesDir, runDir, opts);
       const stop = server.stop;
       server.stop = async () => {
         await stop();

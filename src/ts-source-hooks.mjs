@@ -1,4 +1,4 @@
-// Module hooks for running the compile thread from TypeScript sources (tests, no build): "./x.js" finds x.ts, which typescript transpiles.
+// Module hooks for worker threads run from the TypeScript sources (tests, no build): "./x.js" finds x.ts, which typescript transpiles.
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';

@@ -1,0 +1,170 @@
+// NOTIFY-to-served latency of a secondary zone, anycastd against Knot as secondaries of the same Knot primary, for a
+// small zone and the ~1.22M-record bench zone; plus the RSS of anycastd around 100 small-zone IXFRs.
+// Usage: node bench/xfr-notify.mjs [--names N] [--small-edits N] [--big-edits N] [--ixfrs N]   (after npm run build)
+
+import { execFileSync, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH_DIR, cachedZone, ORIGIN, SERIAL } from './lib/zone-cache.mjs';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? def : Number(process.argv[i + 1]);
+};
+const NAMES = arg('names', 1_000_000);
+const SMALL_EDITS = arg('small-edits', 5);
+const BIG_EDITS = arg('big-edits', 3);
+const IXFRS = arg('ixfrs', 100);
+const SMALL = 'small.test.';
+const CLI = join(BENCH_DIR, '..', 'dist', 'cli', 'main.js');
+const children = [];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort() {
+  return new Promise((ok) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => ok(p));
+    });
+  });
+}
+
+function soaQuery(zone) {
+  const labels = zone.replace(/\.$/, '').split('.');
+  const name = Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0])]);
+  return Buffer.concat([Buffer.from([0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]), name, Buffer.from([0, 6, 0, 1])]);
+}
+
+/** The SOA serial a server answers for zone, or null. */
+function serialOf(port, zone) {
+  return new Promise((ok) => {
+    const s = dgram.createSocket('udp4');
+    const t = setTimeout(() => done(null), 300);
+    function done(v) {
+      clearTimeout(t);
+      s.close();
+      ok(v);
+    }
+    s.on('message', (m) => {
+      if ((m[3] & 0xf) !== 0 || m.readUInt16BE(6) === 0) return done(null);
+      // The serial is the 5th-from-last 32-bit word of the (only) answer's SOA rdata: rdata ends with 5 counters.
+      let p = 12;
+      while (m[p] !== 0) p += m[p] + 1;
+      p += 5; // root, qtype, qclass
+      p += 2 + 10; // compressed owner, type/class/ttl/rdlen
+      const rdlen = m.readUInt16BE(p - 2);
+      done(m.readUInt32BE(p + rdlen - 20));
+    });
+    s.send(soaQuery(zone), port, '127.0.0.1');
+  });
+}
+
+async function waitSerial(port, zone, serial, timeoutMs) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if ((await serialOf(port, zone)) === serial) return Date.now() - t0;
+    await sleep(10);
+  }
+  return null;
+}
+
+function rssKiB(pid) {
+  let total = 0;
+  const pids = [pid, ...execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)];
+  for (const p of pids) total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+  return total;
+}
+
+function knot(dir, port, body) {
+  mkdirSync(join(dir, 'db'), { recursive: true });
+  writeFileSync(join(dir, 'knot.conf'),
+    `server:\n  rundir: "${dir}"\n  listen: 127.0.0.1@${port}\n  tcp-max-clients: 100\ncontrol:\n  listen: "${dir}/knot.sock"\n` +
+    `database:\n  storage: "${dir}/db"\nlog:\n  - target: stderr\n    any: warning\n${body}`);
+  const p = spawn('knotd', ['-c', join(dir, 'knot.conf')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(p);
+  return p;
+}
+
+const smallText = (serial) => `$ORIGIN ${SMALL}\n$TTL 300\n@ SOA ns1 admin ${serial} 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\nwww TXT "v${serial}"\n`;
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'anycastd-xfr-bench-'));
+  const [pPort, kPort, aPort] = [await freePort(), await freePort(), await freePort()];
+  const pdir = join(work, 'primary');
+  const kdir = join(work, 'knot-secondary');
+  const zonesDir = join(work, 'zones');
+  const xfrDir = join(work, 'xfr');
+  for (const d of [pdir, kdir, zonesDir]) mkdirSync(d, { recursive: true });
+  const big = cachedZone(NAMES);
+  let bigText = readFileSync(big.file, 'utf8');
+  const bigSoa = /^(@ SOA ns1 hostmaster )\d+/m;
+  writeFileSync(join(pdir, `${ORIGIN}zone`), bigText);
+  writeFileSync(join(pdir, `${SMALL}zone`), smallText(1));
+  const tpl = (extra) => `template:\n  - id: default\n    storage: "${extra.storage}"\n${extra.body}`;
+  knot(pdir, pPort,
+    `remote:\n  - id: anycastd\n    address: 127.0.0.1@${aPort}\n  - id: knot2\n    address: 127.0.0.1@${kPort}\n` +
+    `acl:\n  - id: xfr\n    address: 127.0.0.0/8\n    action: transfer\n` +
+    tpl({ storage: pdir, body: `    zonefile-sync: -1\n    zonefile-load: difference\n    journal-content: changes\n    notify: [anycastd, knot2]\n    acl: xfr\n` }) +
+    `zone:\n  - domain: ${ORIGIN}\n  - domain: ${SMALL}\n`);
+  await sleep(1000);
+  knot(kdir, kPort,
+    `remote:\n  - id: primary\n    address: 127.0.0.1@${pPort}\nacl:\n  - id: notify\n    address: 127.0.0.0/8\n    action: notify\n` +
+    tpl({ storage: kdir, body: `    master: primary\n    acl: notify\n    zonefile-sync: -1\n` }) + `zone:\n  - domain: ${ORIGIN}\n  - domain: ${SMALL}\n`);
+  const t0 = Date.now();
+  const node = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${aPort}`, '--zones', zonesDir, '--xfr-dir', xfrDir,
+    '--secondary', `${ORIGIN}@127.0.0.1:${pPort}`, '--secondary', `${SMALL}@127.0.0.1:${pPort}`, '--log-level', 'warn', '--control-socket', join(xfrDir, '..', 'control.sock')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(node);
+  const firstA = await waitSerial(aPort, ORIGIN, SERIAL, 300_000);
+  const firstK = await waitSerial(kPort, ORIGIN, SERIAL, 300_000);
+  await waitSerial(aPort, SMALL, 1, 30_000);
+  console.log(`first AXFR of ${ORIGIN} (${NAMES} names): anycastd serves it ${firstA ?? 'timeout'} ms after its start (${Date.now() - t0} ms incl. waiting for Knot: ${firstK} ms more)`);
+  const knotc = (zone) => execFileSync('knotc', ['-s', join(pdir, 'knot.sock'), 'zone-reload', zone]);
+
+  const rows = [];
+  async function edit(zone, serial, write) {
+    write(serial);
+    knotc(zone);
+    const [a, k] = await Promise.all([waitSerial(aPort, zone, serial, 120_000), waitSerial(kPort, zone, serial, 120_000)]);
+    const row = { zone, serial, anycastdMs: a, knotMs: k };
+    rows.push(row);
+    console.log(`${zone} serial ${serial}: anycastd ${a ?? 'timeout'} ms, Knot ${k ?? 'timeout'} ms (from knotc zone-reload)`);
+  }
+  for (let i = 0; i < SMALL_EDITS; i++) await edit(SMALL, 2 + i, (s) => writeFileSync(join(pdir, `${SMALL}zone`), smallText(s)));
+  for (let i = 0; i < BIG_EDITS; i++) {
+    await edit(ORIGIN, SERIAL + 1 + i, (s) => {
+      bigText = bigText.replace(bigSoa, `$1${s}`).replace(/^ns2 A 192\.0\.2\.\d+$/m, `ns2 A 192.0.2.${10 + i}`);
+      writeFileSync(join(pdir, `${ORIGIN}zone`), bigText);
+    });
+  }
+  const rssBefore = rssKiB(node.pid);
+  const base = 2 + SMALL_EDITS;
+  const t100 = Date.now();
+  for (let i = 0; i < IXFRS; i++) {
+    writeFileSync(join(pdir, `${SMALL}zone`), smallText(base + i));
+    knotc(SMALL);
+    if ((await waitSerial(aPort, SMALL, base + i, 30_000)) === null) throw new Error(`IXFR ${i} not served`);
+  }
+  const rssAfter = rssKiB(node.pid);
+  console.log(`RSS of anycastd (primary + worker, big zone loaded): ${Math.round(rssBefore / 1024)} MiB before, ${Math.round(rssAfter / 1024)} MiB after ${IXFRS} small-zone IXFRs (${Date.now() - t100} ms)`);
+  console.log(JSON.stringify({ names: NAMES, rows, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter }));
+  for (const c of children) c.kill('SIGTERM');
+  await sleep(500);
+  rmSync(work, { recursive: true, force: true });
+}
+
+// A bench stopped from outside (timeout, Ctrl-C) takes its knotd and anycastd with it.
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => {
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(1);
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+});
