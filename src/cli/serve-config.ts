@@ -39,6 +39,7 @@ export function serveConfig(options: ServeOptions): ServeConfig {
   const version = packageVersion();
   const anycast = [...new Set(options.anycast)];
   if (options.birdInclude && anycast.length === 0) throw new Error('--bird-include needs at least one --anycast PREFIX to announce');
+  if (options.router === 'frr' && anycast.length === 0) throw new Error('--router frr needs at least one --anycast PREFIX to announce');
   if (options.httpAllow.length && !options.http) throw new Error('--http-allow limits the --http listener: give --http ADDR:PORT too');
   return {
     version,
@@ -87,6 +88,8 @@ export function serveConfig(options: ServeOptions): ServeConfig {
       anycast,
       birdInclude: options.birdInclude ?? null,
       birdSocket: options.birdSocket,
+      router: options.router,
+      frrVtysh: options.frrVtysh,
       prependCount: options.prepend,
       med: options.med ?? null,
       maintenanceFile: options.maintenanceFile ?? null,

@@ -9,6 +9,7 @@ import { MAX_RRL_RATE } from '../abuse/rrl-table.js';
 import { cookieSecret, exemptPrefix } from '../abuse/abuse-config.js';
 // Not from log.js: that loads pino, and every command (withdraw in ExecStopPost too) reads this table.
 import { LOG_FORMATS } from '../log-format.js';
+import { ROUTER_KINDS } from '../routing/controller.js';
 import { type AllowPrefix, parseAllowPrefix } from '../control/http-allow.js';
 
 /**
@@ -170,6 +171,8 @@ export const SERVE_OPTIONS = {
   anycast: many('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', anycastPrefix, { example: ['192.0.2.1/32', '2001:db8::1/128'] }),
   birdInclude: one('--bird-include <file>', 'BIRD include file to write (enables announcing)', text, { example: '/run/anycastd/bird-anycast.conf' }),
   birdSocket: one('--bird-socket <path>', 'BIRD control socket', text, { example: '/run/bird/bird.ctl', default: '/run/bird/bird.ctl' }),
+  router: one('--router <bird|frr>', 'routing daemon to steer (frr: through vtysh; see frr/README.md)', oneOf(ROUTER_KINDS), { example: 'frr', default: 'bird' }),
+  frrVtysh: one('--frr-vtysh <path>', 'vtysh to steer FRR with; may carry arguments, e.g. "vtysh --vty_socket DIR"', text, { example: 'vtysh', default: 'vtysh' }),
   http: one('--http <addr:port>', 'serve /metrics, /status, /healthz here (read-only)', listenAddress, { example: '127.0.0.1:8053' }),
   httpAllow: many('--http-allow <prefix>', 'only these clients may connect to --http, e.g. 10.0.0.0/8 (repeatable)', allowPrefix, { example: ['10.0.0.0/8', '2001:db8::/32'] }),
   // No default in the table: serveConfig tells a named path (fatal if unusable) from the default one (a warning).

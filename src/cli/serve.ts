@@ -96,8 +96,8 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     stopping = true;
     sd.stopping(signal);
     // Withdraw first, keep answering while routers move traffic away, then stop (lame duck).
-    const drainMs = config.control.birdInclude ? config.drainMs : 0;
-    log.info({ signal, drainMs }, config.control.birdInclude ? 'stopping: withdrawing the route, answering during the drain window' : 'stopping');
+    const drainMs = control.routing ? config.drainMs : 0;
+    log.info({ signal, drainMs }, control.routing ? 'stopping: withdrawing the route, answering during the drain window' : 'stopping');
     await control.shutdown();
     secondaries?.stop();
     await new Promise((r) => setTimeout(r, drainMs));

@@ -56,7 +56,9 @@ export function statusDocument(control: ControlPlane, version: string, extras: S
     abuse: first?.abuse?.settings ?? null,
     ...(control.secondary && control.secondary.catalogs.size ? { catalogs: control.secondary.catalogStatus() } : {}),
     workers: reports,
+    router: control.routing?.router ?? null,
     bird: control.birdStatus(),
+    frr: control.frrStatus(),
     transitions: control.transitions.slice(-10),
     ...extras,
   };
