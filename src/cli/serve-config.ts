@@ -22,6 +22,7 @@ export interface ServeConfig {
   /** explicit: named by flag or config; a default path we cannot create only earns a warning. */
   controlSocket: { path: string; explicit: boolean };
   workers: number;
+  workerMode: 'auto' | 'threads' | 'processes';
   drainMs: number;
   debugEndpoints: boolean;
   version: string;
@@ -43,6 +44,7 @@ export function serveConfig(options: ServeOptions): ServeConfig {
   return {
     version,
     workers: options.workers,
+    workerMode: options.workerMode,
     drainMs: options.drainMs,
     debugEndpoints: options.debugEndpoints,
     http: options.http ?? null,

@@ -14,7 +14,8 @@ import { FrrController, type FrrStatus } from '../frr/controller.js';
 import type { RouterKind, RoutingController, RoutingSpec } from '../routing/controller.js';
 import type { ListenAddress } from '../transport/address.js';
 import { runSelfCheck, type SelfCheckOutcome, type ZoneExpectation } from './self-check.js';
-import type { DataWorkers, WorkerReply } from './workers.js';
+import type { WorkerReply } from './workers.js';
+import type { DataPath } from './data-path.js';
 import type { WorkerReport } from './ipc.js';
 import { serialLess } from '../zone/serial.js';
 import type { Secondaries } from '../xfr/secondaries.js';
@@ -84,7 +85,7 @@ export class ControlPlane {
     return false;
   }
 
-  constructor(private readonly config: ControlConfig, private readonly workers: DataWorkers, private readonly log: Logger) {
+  constructor(private readonly config: ControlConfig, private readonly workers: DataPath, private readonly log: Logger) {
     this.machine = new HealthStateMachine({ rise: config.rise, fall: config.fall, holdDownMs: config.holdDownMs, now: performance.now() });
     this.routing = routingController(config, log);
   }

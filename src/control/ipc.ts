@@ -47,7 +47,9 @@ export type ToWorker =
   /** Close the sockets and exit: sent by the primary after the drain window. */
   | { kind: 'stop' }
   /** --debug-endpoints only: hold the event loop for `ms` (a hung data path, for tests). */
-  | { kind: 'debug-block'; ms: number }
+  | { kind: 'debug-block'; ms: number; worker?: number }
+  /** --debug-endpoints only: the worker (all when absent) dies of an uncaught error (a crashed thread, for tests). */
+  | { kind: 'debug-crash'; worker?: number }
   /** --debug-endpoints only: keep the event loop busy `busyMs` out of every `periodMs` (induced lag). */
   | { kind: 'debug-load'; busyMs: number; periodMs: number };
 

@@ -3,6 +3,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { type FromWorker, type ToWorker, type WorkerReport, isFromWorker } from './ipc.js';
+import type { DataPath } from './data-path.js';
 import { dataWorkerEnv } from './worker-env.js';
 
 export interface WorkerReply {
@@ -21,9 +22,11 @@ interface Slot {
   waiting: Map<number, (msg: FromWorker) => void>;
 }
 
-const RESTART_BACKOFF_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
+export const RESTART_BACKOFF_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
 
-export class DataWorkers {
+/** Cluster mode (the Node 20 fallback): one process per worker, each with its own copy of every zone. */
+export class DataWorkers implements DataPath {
+  readonly mode = 'processes';
   private readonly slots: Slot[] = [];
   private seq = 0;
   private stopping = false;

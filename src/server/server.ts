@@ -10,6 +10,7 @@ import { listenTcp, type TcpLimits, type TcpListener } from '../transport/tcp.js
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import { ZoneCompileWorker } from '../zone/compile-pool.js';
 import { DEFAULT_ZONE_MANAGER_OPTIONS, ZoneManager, type ZoneFileStatus, type ZoneManagerOptions } from '../zone/zone-manager.js';
+import type { AgentTarget } from './agent.js';
 import type { CompiledZone } from '../zone/compiled.js';
 import type { SecondaryConfig, SecondarySource } from '../xfr/secondary-config.js';
 import { expiredAt } from '../xfr/xfr-store.js';
@@ -24,7 +25,7 @@ export interface ServerConfig extends HandlerOptions {
   secondary: SecondaryConfig | null;
 }
 
-export class DnsServer {
+export class DnsServer implements AgentTarget {
   readonly handler: QueryHandler;
   private readonly compiler = new ZoneCompileWorker();
   private udp: dgram.Socket[] = [];
@@ -117,6 +118,10 @@ export class DnsServer {
 
   tcpConnections(): number {
     return this.tcp.reduce((n, t) => n + t.connections.size, 0);
+  }
+
+  zoneLoadErrors(): number {
+    return this.zones.loadErrors + (this.xfrZones?.loadErrors ?? 0);
   }
 
   async reloadZones(): Promise<void> {

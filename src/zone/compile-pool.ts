@@ -28,7 +28,11 @@ export class ZoneCompileWorker implements ZoneCompileService {
   private idleTimer: NodeJS.Timeout | null = null;
   private nextId = 1;
 
-  constructor(private readonly idleExitMs = IDLE_EXIT_MS) {}
+  /** shared: compiled zones come back in SharedArrayBuffers, for thread mode. */
+  constructor(
+    private readonly idleExitMs = IDLE_EXIT_MS,
+    private readonly shared = false,
+  ) {}
 
   compile(file: string, options: LoadOptions = {}): Promise<Result> {
     const thread = this.ensureThread();
@@ -37,7 +41,7 @@ export class ZoneCompileWorker implements ZoneCompileService {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, file, options } satisfies CompileRequest);
+      thread.worker.postMessage({ id, file, options, shared: this.shared } satisfies CompileRequest);
     });
   }
 

@@ -212,3 +212,30 @@ export function isSubdomainNode(zone: CompiledZone, node: number, ancestor: numb
   const names = zone.names;
   return isSubdomain(names, nodeNameOff(zone, node), nodeNameLen(zone, node), names, nodeNameOff(zone, ancestor), nodeNameLen(zone, ancestor));
 }
+
+/** A copy of `a` in a SharedArrayBuffer: every data-path thread can then read the one copy. */
+function shared<T extends Int32Array | Uint8Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const buf = new SharedArrayBuffer(a.byteLength);
+  const copy = (a instanceof Int32Array ? new Int32Array(buf) : new Uint8Array(buf)) as T;
+  copy.set(a);
+  return copy;
+}
+
+/**
+ * Moves the zone's arrays into SharedArrayBuffers, one at a time so the peak holds only one spare
+ * array. Posting the result to a thread shares the memory instead of copying or detaching it.
+ */
+export function shareZone(zone: CompiledZone): void {
+  zone.names = shared(zone.names);
+  zone.nodes = shared(zone.nodes);
+  zone.hashTable = shared(zone.hashTable);
+  zone.rrsets = shared(zone.rrsets);
+  zone.rdata = shared(zone.rdata);
+  zone.targets = shared(zone.targets);
+  zone.apexName = shared(zone.apexName);
+}
+
+export function isShared(zone: CompiledZone): boolean {
+  return zone.rdata.buffer instanceof SharedArrayBuffer;
+}

@@ -1,6 +1,6 @@
 // Turns a stream of parsed records into a CompiledZone: names hashed, RRsets grouped and wire-encoded, cuts marked.
 
-import { GrowableBytes, GrowableInt32 } from './growable.js';
+import { GrowableBytes, GrowableInt32, zoneInt32Array } from './growable.js';
 import type { ZoneProblem, ZoneRecord } from './record.js';
 import {
   type CompiledZone,
@@ -39,7 +39,7 @@ export class ZoneCompiler {
   private readonly nodeNameLen = new GrowableInt32();
   private readonly nodeHash = new GrowableInt32();
   private readonly nodeParent = new GrowableInt32();
-  private hashTable = new Int32Array(1024);
+  private hashTable: Int32Array = new Int32Array(1024);
   private readonly recNode = new GrowableInt32();
   private readonly recType = new GrowableInt32();
   private readonly recTtl = new GrowableInt32();
@@ -119,7 +119,7 @@ export class ZoneCompiler {
   }
 
   private rehash(size: number): void {
-    const table = new Int32Array(size);
+    const table = zoneInt32Array(size);
     const mask = size - 1;
     for (let n = 0; n < this.nodeNameOff.length; n++) {
       let slot = this.nodeHash.data[n] & mask;
@@ -140,7 +140,7 @@ export class ZoneCompiler {
     const fill = start.slice(0, nodeCount);
     for (let r = 0; r < recCount; r++) order[fill[this.recNode.data[r]]++] = r;
 
-    const nodes = new Int32Array(nodeCount * NODE_STRIDE);
+    const nodes = zoneInt32Array(nodeCount * NODE_STRIDE);
     const rrsets = new GrowableInt32(Math.max(1024, nodeCount * RRSET_STRIDE));
     const rdata = new GrowableBytes(Math.max(1 << 16, this.rdataIn.length));
     const targetNames: number[] = []; // per target: targets index, rdata offset of the name, owner node, line, type, file index
@@ -246,7 +246,7 @@ export class ZoneCompiler {
       hashTable: this.hashTable,
       rrsets: rrsets.toArray(),
       rdata: rdata.toArray(),
-      targets: new Int32Array(targetNames.length / TARGET_TUPLE),
+      targets: zoneInt32Array(targetNames.length / TARGET_TUPLE),
       negativeTtl: 0,
       soaRRset,
       signed: false,

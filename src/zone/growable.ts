@@ -1,5 +1,17 @@
 // Append-only typed arrays that double when full: the compiler's scratch storage, one allocation per doubling.
 
+let shared = false;
+
+/** Thread mode: exact-size copies go into SharedArrayBuffers, which every data thread reads without a copy. */
+export function allocateShared(on: boolean): void {
+  shared = on;
+}
+
+/** A zero-filled Int32Array for the final zone: in a SharedArrayBuffer in thread mode, so it is never copied again. */
+export function zoneInt32Array(length: number): Int32Array {
+  return shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
+}
+
 export class GrowableInt32 {
   data: Int32Array;
   length = 0;
@@ -20,7 +32,10 @@ export class GrowableInt32 {
   }
   /** An exact-size copy, so the final zone holds no slack. */
   toArray(): Int32Array {
-    return this.data.slice(0, this.length);
+    if (!shared) return this.data.slice(0, this.length);
+    const out = new Int32Array(new SharedArrayBuffer(this.length * 4));
+    out.set(this.data.subarray(0, this.length));
+    return out;
   }
 
   /** Drops the storage: the compiler frees its scratch before making the final copies (lower peak RSS). */
@@ -58,7 +73,10 @@ export class GrowableBytes {
     this.data[this.length++] = v & 0xff;
   }
   toArray(): Uint8Array {
-    return this.data.slice(0, this.length);
+    if (!shared) return this.data.slice(0, this.length);
+    const out = new Uint8Array(new SharedArrayBuffer(this.length));
+    out.set(this.data.subarray(0, this.length));
+    return out;
   }
 
   release(): void {

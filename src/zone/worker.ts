@@ -4,12 +4,16 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { loadZoneFile, type LoadOptions, type LoadResult } from './load.js';
-import { transferList } from './compiled.js';
+import { shareZone, transferList } from './compiled.js';
+import { collectGarbageSoon } from './gc.js';
+import { allocateShared } from './growable.js';
 
 export interface CompileRequest {
   id: number;
   file: string;
   options: LoadOptions;
+  /** Put the zone in SharedArrayBuffers (thread mode: one copy read by every data-path thread). */
+  shared?: boolean;
 }
 
 /**
@@ -28,14 +32,20 @@ lowerOwnPriority();
 
 parentPort!.on('message', (req: CompileRequest) => {
   let result: LoadResult;
+  // Shared mode: the compiler's final arrays go straight into SharedArrayBuffers, no second copy.
+  allocateShared(req.shared === true);
   try {
     result = loadZoneFile(req.file, req.options);
   } catch (e) {
     // A compiler bug must not take the service down; it becomes this zone's error.
     result = { zone: null, errors: [{ file: req.file, line: 0, message: `internal error: ${(e as Error).stack}` }], warnings: [], origin: null, hash: '', unchanged: false };
   }
-  const transfer = result.zone ? transferList(result.zone) : [];
+  if (result.zone && req.shared) shareZone(result.zone);
+  // Shared buffers are shared by posting them; only plain ones go in the transfer list.
+  const transfer = result.zone && !req.shared ? transferList(result.zone) : [];
   // readFileSync gives a file its own ArrayBuffer, so the bytes move across without a copy too.
   if (result.bytes && result.bytes.byteLength === result.bytes.buffer.byteLength) transfer.push(result.bytes.buffer as ArrayBuffer);
   parentPort!.postMessage({ id: req.id, result }, transfer);
+  // Our wrappers of the shared arrays would keep the zone alive after the data threads drop it.
+  if (req.shared) collectGarbageSoon(0);
 });
