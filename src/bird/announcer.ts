@@ -1,6 +1,6 @@
 // Applies a desired announce state to BIRD: write the include file, then reload; serialised, coalescing, never throwing.
 
-import { AtomicWriteError } from './atomic-write.js';
+import { AtomicWriteError } from '../lib/atomic-write.js';
 import { BIRD_ERROR_KINDS, BirdControl, reloadWithRetry, type BirdErrorKind, type Reloader, type ReloadRetryOptions } from './control-socket.js';
 import { writeInclude, type AnnounceState, type IncludeSpec } from './include-file.js';
 

@@ -6,7 +6,7 @@ import type { ServerConfig } from '../server/server.js';
 import type { ControlConfig } from '../control/control-plane.js';
 import type { ListenAddress } from '../transport/address.js';
 import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
-import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
+import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/loading/zone-manager.js';
 import type { ServeOptions } from './serve-options.js';
 import { abuseConfig } from '../abuse/abuse-config.js';
 import { secondaryConfig } from '../xfr/secondary-config.js';

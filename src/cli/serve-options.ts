@@ -8,7 +8,7 @@ import { DEFAULT_MAX_ELU } from '../health/overload.js';
 import { MAX_RRL_RATE } from '../abuse/rrl-table.js';
 import { cookieSecret, exemptPrefix } from '../abuse/abuse-config.js';
 // Not from log.js: that loads pino, and every command (withdraw in ExecStopPost too) reads this table.
-import { LOG_FORMATS } from '../log-format.js';
+import { LOG_FORMATS } from '../lib/log-format.js';
 import { ROUTER_KINDS } from '../routing/controller.js';
 import { type AllowPrefix, parseAllowPrefix } from '../control/http-allow.js';
 

@@ -2,7 +2,7 @@
 
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
-import { createLogger } from '../log.js';
+import { createLogger } from '../lib/log.js';
 import { DnsServer } from '../server/server.js';
 import { ControlAgent } from '../server/agent.js';
 import { ControlPlane } from '../control/control-plane.js';
@@ -17,7 +17,7 @@ import { LoopLag } from '../control/loop-lag.js';
 import { type ControlSocket, ControlSocketError, startControlSocket } from '../control/control-socket.js';
 import { controlHandler } from '../control/control-commands.js';
 import { startServiceNotifier } from '../control/sd-notify.js';
-import type { ToWorker } from '../control/ipc.js';
+import type { ToWorker } from '../contract/ipc.js';
 import { formatListen } from '../transport/address.js';
 import { Secondaries } from '../xfr/secondaries.js';
 import { type ServeConfig, serveConfig } from './serve-config.js';

@@ -2,7 +2,7 @@
 
 import type { Logger } from 'pino';
 import type { ControlRequest } from './control-protocol.js';
-import type { ToWorker } from './ipc.js';
+import type { ToWorker } from '../contract/ipc.js';
 
 export interface CommandTargets {
   status(): object;

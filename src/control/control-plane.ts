@@ -16,8 +16,8 @@ import type { ListenAddress } from '../transport/address.js';
 import { runSelfCheck, type SelfCheckOutcome, type ZoneExpectation } from './self-check.js';
 import type { WorkerReply } from './workers.js';
 import type { DataPath } from './data-path.js';
-import type { WorkerReport } from './ipc.js';
-import { serialLess } from '../zone/serial.js';
+import type { WorkerReport } from '../contract/ipc.js';
+import { serialLess } from '../zone/records/serial.js';
 import type { Secondaries } from '../xfr/secondaries.js';
 
 export interface ControlConfig {

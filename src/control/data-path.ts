@@ -1,6 +1,6 @@
 // The one interface the control plane has to the data path, whether it runs as cluster processes or as threads.
 
-import type { ToWorker } from './ipc.js';
+import type { ToWorker } from '../contract/ipc.js';
 import type { WorkerReply } from './workers.js';
 
 export type DataPathMode = 'processes' | 'threads';

@@ -7,8 +7,8 @@ import type { ControlPlane } from './control-plane.js';
 import type { AllowPrefix } from './http-allow.js';
 import type { FromHttpThread, HttpCounters, HttpSnapshot, HttpThreadConfig, ToHttpThread } from './http-thread.js';
 import type { LoopLagWindow } from './loop-lag.js';
-import type { ZoneFileStatus } from '../zone/zone-manager.js';
-import { startThread } from '../worker-thread.js';
+import type { ZoneFileStatus } from '../contract/zone-status.js';
+import { startThread } from '../lib/worker-thread.js';
 
 export interface HttpOptions {
   listen: ListenAddress;

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ControlPlane, type ControlConfig, type RoundRecord } from './control-plane.js';
 import type { DataWorkers, WorkerReply } from './workers.js';
-import type { WorkerReport } from './ipc.js';
+import type { WorkerReport } from '../contract/ipc.js';
 import { renderMetrics } from './metrics.js';
 
 const NAME = /^anycastd_[a-z0-9]+_[a-z0-9_]+$/;

@@ -2,7 +2,7 @@
 
 import { NODE_STATES } from '../health/state.js';
 import type { ControlPlane } from './control-plane.js';
-import type { WorkerReport } from './ipc.js';
+import type { WorkerReport } from '../contract/ipc.js';
 import { RRL_ACTION_NAMES } from '../abuse/rrl.js';
 import { COOKIE_RESULT_NAMES } from '../abuse/server-cookie.js';
 import type { ControlCounters } from './control-socket.js';

@@ -1,6 +1,6 @@
 // Messages between the control plane and the data process of thread mode, which relays them to its threads.
 
-import type { FromWorker, ToWorker } from './ipc.js';
+import type { FromWorker, ToWorker } from '../contract/ipc.js';
 
 /** Primary -> data process: a message for one thread, or a reload/stop for the whole process. */
 export type ToDataProcess =

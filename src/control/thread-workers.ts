@@ -2,7 +2,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
-import type { FromWorker, ToWorker } from './ipc.js';
+import type { FromWorker, ToWorker } from '../contract/ipc.js';
 import type { DataPath } from './data-path.js';
 import { dataWorkerEnv } from './worker-env.js';
 import { RESTART_BACKOFF_MS, type WorkerReply } from './workers.js';

@@ -2,7 +2,7 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { type FromWorker, type ToWorker, type WorkerReport, isFromWorker } from './ipc.js';
+import { type FromWorker, type ToWorker, type WorkerReport, isFromWorker } from '../contract/ipc.js';
 import type { DataPath } from './data-path.js';
 import { dataWorkerEnv } from './worker-env.js';
 

@@ -3,7 +3,7 @@
 import type { DnsServer } from './server.js';
 import { LagMonitor } from '../health/lag-monitor.js';
 import { OUTCOME_NAMES } from '../query/outcome.js';
-import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
+import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../contract/ipc.js';
 
 /** What the agent reads and drives: a worker process's DnsServer, or one data-path thread. */
 export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'cookieSettings' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'stop'> & {

@@ -2,16 +2,16 @@
 
 import type dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type LogFormat, createLogger } from '../log.js';
+import { type LogFormat, createLogger } from '../lib/log.js';
 import { QueryHandler } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
 import { listenUdp } from '../transport/udp.js';
 import { listenTcp, type TcpListener } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
-import type { CompiledZone } from '../zone/compiled.js';
-import { collectGarbageSoon } from '../zone/gc.js';
-import type { ZoneFileStatus } from '../zone/zone-manager.js';
-import type { FromWorker, ToWorker } from '../control/ipc.js';
+import type { CompiledZone } from '../zone/compiled/compiled.js';
+import { collectGarbageSoon } from '../zone/loading/gc.js';
+import type { ZoneFileStatus } from '../contract/zone-status.js';
+import type { FromWorker, ToWorker } from '../contract/ipc.js';
 import type { ServerConfig } from './server.js';
 import { type AgentTarget, ControlAgent } from './agent.js';
 

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parseZoneText } from './parser.js';
-import type { ZoneProblem, ZoneRecord } from './record.js';
+import type { ZoneProblem, ZoneRecord } from '../records/record.js';
 import { typeFromText, typeToText } from './rdata-text.js';
 
 const dp = createRequire(import.meta.url)('dns-packet') as Record<string, { encode(d: unknown): Buffer }>;

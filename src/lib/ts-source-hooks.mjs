@@ -1,4 +1,4 @@
-// Module hooks for worker threads run from the TypeScript sources (tests, no build): "./x.js" finds x.ts, which typescript transpiles.
+// Module hooks for worker threads run from the TypeScript sources (tests, no build): "../x.js" finds x.ts, which typescript transpiles.
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Transpiled files by source hash: loading typescript itself costs ~0.6 s of CPU per thread, so only a changed file pays it. */
-const CACHE = new URL('../.cache/anycastd-ts-source/', pathToFileURL(createRequire(import.meta.url).resolve('typescript/package.json')));
+const CACHE = new URL('../../.cache/anycastd-ts-source/', pathToFileURL(createRequire(import.meta.url).resolve('typescript/package.json')));
 
-/** Sources import each other as "./x.js" (NodeNext style); from a .ts importer that names the .ts beside it. */
+/** Sources import each other as "../x.js" (NodeNext style); from a .ts importer that names the .ts beside it. */
 export async function resolve(specifier, context, nextResolve) {
   const parent = context.parentURL;
   if (parent?.startsWith('file:') && parent.endsWith('.ts') && /^\.\.?\//.test(specifier) && specifier.endsWith('.js')) {

@@ -3,10 +3,10 @@
 import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { parseZoneBuffer, parseZoneText } from './parser.js';
-import { nameFromText } from './name-text.js';
-import { ZoneCompiler, type CompileResult } from './compiler.js';
-import type { ZoneProblem } from './record.js';
+import { parseZoneBuffer, parseZoneText } from '../text/parser.js';
+import { nameFromText } from '../text/name-text.js';
+import { ZoneCompiler, type CompileResult } from '../compiled/compiler.js';
+import type { ZoneProblem } from '../records/record.js';
 
 export interface LoadOptions {
   /** Origin in presentation form; when absent it comes from a leading $ORIGIN, else the file name. */

@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Lexer, TOK_QUOTED } from './lexer.js';
 import { encodeName, NAME_SCRATCH } from './name-text.js';
 import { encodeRdata, RdataReader, typeFromText, ZoneSyntaxError } from './rdata-text.js';
-import type { ZoneProblem, ZoneRecord } from './record.js';
+import type { ZoneProblem, ZoneRecord } from '../records/record.js';
 import { parseTtl } from './ttl.js';
 
 export interface ParseOptions {

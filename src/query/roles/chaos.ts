@@ -1,11 +1,11 @@
 // CHAOS-class TXT answers that identify the server (RFC 4892): id.server, hostname.bind, version.bind/server.
 
-import { C_CH, RCODE_REFUSED, T_TXT } from '../wire/constants.js';
-import type { Query } from '../wire/query.js';
-import { type ResponseWriter, Section } from '../wire/writer.js';
-import { bytesEqual } from '../wire/name.js';
-import { OutcomeKind, type QueryOutcome } from './outcome.js';
-import type { QueryContext, QueryRole } from './roles/role.js';
+import { C_CH, RCODE_REFUSED, T_TXT } from '../../wire/constants.js';
+import type { Query } from '../../wire/query.js';
+import { type ResponseWriter, Section } from '../../wire/writer.js';
+import { bytesEqual } from '../../wire/name.js';
+import { OutcomeKind, type QueryOutcome } from '../outcome.js';
+import type { QueryContext, QueryRole } from './role.js';
 
 export interface ServerIdentity {
   /** Answer for id.server and hostname.bind; null hides it (REFUSED). */

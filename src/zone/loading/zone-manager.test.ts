@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ZoneManager, DEFAULT_ZONE_MANAGER_OPTIONS, type ZoneManagerOptions } from './zone-manager.js';
 import { ZoneCompileWorker, type ZoneCompileService } from './compile-pool.js';
-import type { CompiledZone } from './compiled.js';
+import type { CompiledZone } from '../compiled/compiled.js';
 
 const log = pino({ level: 'silent' });
 

@@ -4,9 +4,9 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { loadZoneFile, type LoadOptions, type LoadResult } from './load.js';
-import { shareZone, transferList } from './compiled.js';
+import { shareZone, transferList } from '../compiled/compiled.js';
 import { collectGarbageSoon } from './gc.js';
-import { allocateShared } from './growable.js';
+import { allocateShared } from '../compiled/growable.js';
 
 export interface CompileRequest {
   id: number;

@@ -5,13 +5,14 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import type { CompiledZone } from './compiled.js';
+import type { ZoneFileStatus } from '../../contract/zone-status.js';
+import type { CompiledZone } from '../compiled/compiled.js';
 import type { ZoneCompileService } from './compile-pool.js';
 import type { LoadResult } from './load.js';
 import { listZoneFiles } from './zone-dir.js';
 import { DirWatcher } from './dir-watcher.js';
-import { serialLess } from './serial.js';
-import { writeFileAtomic } from '../bird/atomic-write.js';
+import { serialLess } from '../records/serial.js';
+import { writeFileAtomic } from '../../lib/atomic-write.js';
 
 export interface ZoneManagerOptions {
   dir: string;
@@ -37,26 +38,6 @@ export const DEFAULT_ZONE_MANAGER_OPTIONS: Omit<ZoneManagerOptions, 'dir'> = {
   allowSerialRollback: false,
   cacheDir: null,
 };
-
-export interface ZoneFileStatus {
-  file: string;
-  origin: string | null;
-  serial: number | null;
-  records: number;
-  loadedAt: number | null;
-  hash: string | null;
-  lastError: string | null;
-  lastErrorAt: number | null;
-  lastSuccessAt: number | null;
-  /** When a deleted file's zone will be dropped, or null. */
-  removeAt: number | null;
-  /** Earliest RRSIG expiration being served (seconds since 1970), null for an unsigned zone. */
-  signatureExpiry: number | null;
-  /** Set for zones from --xfr-dir (transferred from a primary). */
-  source?: 'secondary';
-  /** A secondary zone past its SOA EXPIRE: answered SERVFAIL. */
-  expired?: boolean;
-}
 
 /** A signature this close to expiry gets a warning log line: validating resolvers will soon reject the zone. */
 export const EXPIRY_WARNING_SECONDS = 86_400;

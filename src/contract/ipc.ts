@@ -1,7 +1,7 @@
 // Messages between the control plane (cluster primary) and the data-path workers: the whole interface between them.
 
-import type { LagWindow } from '../health/lag-monitor.js';
-import type { ZoneFileStatus } from '../zone/zone-manager.js';
+import type { LagWindow } from './lag-window.js';
+import type { ZoneFileStatus } from './zone-status.js';
 import type { SecondarySource } from '../xfr/secondary-config.js';
 
 /** What a data-path worker tells the control plane each round: counters, load and zones. Never packet internals. */

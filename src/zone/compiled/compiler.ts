@@ -1,7 +1,7 @@
 // Turns a stream of parsed records into a CompiledZone: names hashed, RRsets grouped and wire-encoded, cuts marked.
 
 import { GrowableBytes, GrowableInt32, zoneInt32Array } from './growable.js';
-import type { ZoneProblem, ZoneRecord } from './record.js';
+import type { ZoneProblem, ZoneRecord } from '../records/record.js';
 import {
   type CompiledZone,
   NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, N_FLAGS, N_FIRST_RRSET, N_RRSET_COUNT, N_CUT, N_WILDCARD, N_HASH,
@@ -9,12 +9,12 @@ import {
   RRSET_STRIDE, R_TTL, R_DATA_OFF,
   findNode, findSignatures, Denial,
 } from './compiled.js';
-import { buildDenialIndex, canonicalOrder } from './dnssec/denial-index.js';
-import { checkDenialChain } from './dnssec/chain-checks.js';
-import { typeToText } from './rdata/types.js';
-import { checkGlue, checkNode, checkZone, type NodeView } from './checks.js';
-import { copyNameLower, hashNameBackward, isSubdomain, labelCount, nameLength, nameToString } from '../wire/name.js';
-import { T_CNAME, T_DNAME, T_MX, T_NS, T_RRSIG, T_SOA, T_SRV } from '../wire/constants.js';
+import { buildDenialIndex, canonicalOrder } from '../dnssec/denial-index.js';
+import { checkDenialChain } from '../dnssec/chain-checks.js';
+import { typeToText } from '../text/rdata/types.js';
+import { checkGlue, checkNode, checkZone, type NodeView } from '../records/checks.js';
+import { copyNameLower, hashNameBackward, isSubdomain, labelCount, nameLength, nameToString } from '../../wire/name.js';
+import { T_CNAME, T_DNAME, T_MX, T_NS, T_RRSIG, T_SOA, T_SRV } from '../../wire/constants.js';
 
 const TARGET_TUPLE = 6;
 

@@ -3,7 +3,7 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
- * `entry` is the thread's module as the caller names it: new URL('./x.js', import.meta.url). Built, that file
+ * `entry` is the thread's module as the caller names it: new URL('../x.js', import.meta.url). Built, that file
  * runs as is. From the sources (the caller's import.meta.url ends in .ts) the thread first registers
  * ts-source-hooks.mjs, which lets Node 20 load x.ts and what it imports, so tests need no prior build.
  */

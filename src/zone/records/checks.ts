@@ -1,8 +1,8 @@
 // Zone semantic checks (RFC 1034, 1035, 2181): each failure names the file and line an operator must fix.
 
 import type { ZoneProblem } from './record.js';
-import { type CompiledZone, findRRset } from './compiled.js';
-import { T_A, T_AAAA, T_CNAME, T_DNAME, T_NS, T_NSEC, T_RRSIG, T_SOA } from '../wire/constants.js';
+import { type CompiledZone, findRRset } from '../compiled/compiled.js';
+import { T_A, T_AAAA, T_CNAME, T_DNAME, T_NS, T_NSEC, T_RRSIG, T_SOA } from '../../wire/constants.js';
 
 /** What the compiler knows about one name while grouping its records. */
 export interface NodeView {

@@ -5,9 +5,9 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseZoneFile } from './parser.js';
-import type { ZoneProblem } from './record.js';
+import type { ZoneProblem } from '../records/record.js';
 
-const DIR = fileURLToPath(new URL('./testdata/broken', import.meta.url));
+const DIR = fileURLToPath(new URL('../testdata/broken', import.meta.url));
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.zone'));
 
 interface Expectation {

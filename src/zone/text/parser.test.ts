@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nameToText } from './name-text.js';
 import { parseZoneFile, parseZoneText, type ParseOptions } from './parser.js';
-import type { ZoneProblem, ZoneRecord } from './record.js';
+import type { ZoneProblem, ZoneRecord } from '../records/record.js';
 
 interface Out {
   recs: ZoneRecord[];

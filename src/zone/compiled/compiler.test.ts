@@ -3,15 +3,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileZoneText, loadZoneFile } from './load.js';
+import { compileZoneText, loadZoneFile } from '../loading/load.js';
 import {
   type CompiledZone, NODE_STRIDE, N_CUT, N_FLAGS, N_WILDCARD, F_APEX, F_DELEGATION, F_DNAME,
   RRSET_STRIDE, R_COUNT, R_TTL, R_TARGETS, findNode, findRRset,
 } from './compiled.js';
-import { NameKey } from '../wire/name-key.js';
-import { nameFromText } from './name-text.js';
+import { NameKey } from '../../wire/name-key.js';
+import { nameFromText } from '../text/name-text.js';
 
-const semanticDir = new URL('./testdata/semantic/', import.meta.url).pathname;
+const semanticDir = new URL('../testdata/semantic/', import.meta.url).pathname;
 
 const HEAD = `$ORIGIN example.test.
 $TTL 300

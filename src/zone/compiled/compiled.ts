@@ -1,6 +1,6 @@
 // The compiled zone: flat typed arrays the query path reads directly, transferable between threads without copying.
 
-import { bytesEqual, isSubdomain } from '../wire/name.js';
+import { bytesEqual, isSubdomain } from '../../wire/name.js';
 
 /** Node table layout: one row of NODE_STRIDE int32 per name in the zone (real names and empty non-terminals). */
 export const NODE_STRIDE = 8;

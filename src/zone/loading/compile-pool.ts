@@ -1,8 +1,8 @@
 // Main-thread side of zone compilation: sends files to a worker thread and receives compiled zones.
 
 import type { Worker } from 'node:worker_threads';
-import { startThread } from '../worker-thread.js';
-import type { CompileRequest } from './worker.js';
+import { startThread } from '../../lib/worker-thread.js';
+import type { CompileRequest } from './compile-thread.js';
 import type { LoadOptions, LoadResult } from './load.js';
 
 type Result = LoadResult;
@@ -47,7 +47,7 @@ export class ZoneCompileWorker implements ZoneCompileService {
 
   private ensureThread(): Thread {
     if (this.thread) return this.thread;
-    const worker = startThread(new URL('./worker.js', import.meta.url), import.meta.url);
+    const worker = startThread(new URL('./compile-thread.js', import.meta.url), import.meta.url);
     worker.unref();
     // Each thread fails only its own requests: a retired idle thread that exits after a new one has
     // started must not take the new thread's compiles with it (a zone change 2 s after a load was lost so).
