@@ -1,5 +1,6 @@
 // FRR behind the routing-controller interface: read bgpd's config, send the ordered batch, refresh, read back.
 
+import { NewestWins } from '../routing/newest-wins.js';
 import type { RoutingController, RoutingResult, RoutingSpec, RoutingStatus } from '../routing/controller.js';
 import { buildBatch, differences, parseRunningConfig, type FrrObserved } from './config.js';
 import { FRR_ERROR_KINDS, vtyshFailure, vtyshRunner, type FrrErrorKind, type VtyshRunner } from './vtysh.js';
@@ -44,11 +45,6 @@ export interface FrrStatus extends RoutingStatus {
 
 const RUNNING_CONFIG = 'show running-config bgpd';
 
-interface Waiter {
-  spec: RoutingSpec;
-  resolve: (r: RoutingResult) => void;
-}
-
 class FrrStepError extends Error {
   constructor(readonly kind: FrrErrorKind, message: string) {
     super(message);
@@ -61,8 +57,11 @@ export class FrrController implements RoutingController {
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly counters: FrrStatus;
-  private pending: Waiter | null = null;
-  private running = false;
+  private readonly queue = new NewestWins<RoutingSpec, RoutingResult>(
+    (spec) => this.applyWithRetry(spec),
+    () => ({ applied: false, superseded: true, attempts: 0, durationMs: 0 }),
+    (err) => ({ applied: false, attempts: 0, durationMs: 0, error: String(err), errorKind: 'other' }),
+  );
   /** The spec bgpd last confirmed; reconcile compares bgpd against it. */
   private confirmed: RoutingSpec | null = null;
   /** The newest spec handed to apply(): a reconcile started earlier must not re-apply an older one. */
@@ -94,16 +93,12 @@ export class FrrController implements RoutingController {
 
   apply(spec: RoutingSpec): Promise<RoutingResult> {
     this.latest = spec;
-    return new Promise<RoutingResult>((resolve) => {
-      if (this.pending) this.pending.resolve({ applied: false, superseded: true, attempts: 0, durationMs: 0 });
-      this.pending = { spec, resolve };
-      if (!this.running) void this.drain();
-    });
+    return this.queue.submit(spec);
   }
 
   /** Each health round: one read of bgpd's config; re-applies when it no longer shows our state (bgpd restarted). */
   async reconcile(spec: RoutingSpec): Promise<RoutingResult | null> {
-    if (this.running) return null;
+    if (this.queue.busy) return null;
     const confirmed = this.confirmed;
     if (!confirmed || confirmed.state !== spec.state || !this.counters.applied) return this.apply(spec);
     if (performance.now() - this.lastCheckAt < (this.opts.checkEveryMs ?? 1000)) return null;
@@ -119,7 +114,7 @@ export class FrrController implements RoutingController {
       return null;
     }
     // A transition's apply() came in while we read: that one wins.
-    if (diff.length === 0 || this.running || (this.latest && this.latest.state !== spec.state)) return null;
+    if (diff.length === 0 || this.queue.busy || (this.latest && this.latest.state !== spec.state)) return null;
     this.counters.drifts++;
     this.counters.applied = false;
     this.opts.logger?.warn({ differences: diff.slice(0, 5) }, 'FRR no longer shows our state (bgpd restarted?); re-applying');
@@ -134,27 +129,8 @@ export class FrrController implements RoutingController {
       lastError: this.counters.lastError && { ...this.counters.lastError },
       lastApply: this.counters.lastApply && { ...this.counters.lastApply },
       pending: [...this.counters.pending],
-      busy: this.running,
+      busy: this.queue.busy,
     };
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.pending) {
-        const job = this.pending;
-        this.pending = null;
-        let result: RoutingResult;
-        try {
-          result = await this.applyWithRetry(job.spec);
-        } catch (err) {
-          result = { applied: false, attempts: 0, durationMs: 0, error: String(err), errorKind: 'other' };
-        }
-        job.resolve(result);
-      }
-    } finally {
-      this.running = false;
-    }
   }
 
   private async applyWithRetry(spec: RoutingSpec): Promise<RoutingResult> {
@@ -182,9 +158,9 @@ export class FrrController implements RoutingController {
         last = err instanceof FrrStepError ? err : new FrrStepError('other', String((err as Error)?.message ?? err));
       }
       // A newer state is waiting: stop retrying this one.
-      if (attempt === attempts || this.pending) break;
+      if (attempt === attempts || this.queue.hasNewer) break;
       await sleep(Math.min(max, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2));
-      if (this.pending) break;
+      if (this.queue.hasNewer) break;
     }
     const durationMs = performance.now() - start;
     this.counters.applyFailures[last.kind]++;
