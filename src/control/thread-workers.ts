@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { FromWorker, ToWorker } from '../contract/ipc.js';
 import type { DataPath } from './data-path.js';
 import { dataWorkerEnv } from './worker-env.js';
-import { RESTART_BACKOFF_MS, type WorkerReply } from './workers.js';
+import { RESTART_BACKOFF_MS, askForReport, type WorkerReply } from './workers.js';
 import { DATA_PROCESS_ENV, type FromDataProcess, type ToDataProcess, isFromDataProcess } from './thread-ipc.js';
 
 interface ThreadSlot {
@@ -118,17 +118,7 @@ export class ThreadWorkers implements DataPath {
     const base = { id: slot.id, pid: this.child?.pid };
     if (!this.child || !slot.ready) return Promise.resolve({ ...base, report: null, error: this.child ? 'starting' : 'not running' });
     const seq = ++this.seq;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        slot.waiting.delete(seq);
-        resolve({ ...base, report: null, error: `did not answer within ${timeoutMs} ms (event loop blocked?)` });
-      }, timeoutMs);
-      slot.waiting.set(seq, (msg) => {
-        clearTimeout(timer);
-        resolve({ ...base, report: msg.kind === 'report' ? msg.report : null });
-      });
-      this.send({ kind: 'to-thread', thread: slot.id, msg: { kind: 'report', seq } });
-    });
+    return askForReport(slot.waiting, seq, timeoutMs, base, () => this.send({ kind: 'to-thread', thread: slot.id, msg: { kind: 'report', seq } }));
   }
 
   reload(): Promise<void> {

@@ -101,17 +101,7 @@ export class DataWorkers implements DataPath {
     const base = { id: slot.id, pid: worker?.process.pid };
     if (!worker || !slot.ready) return Promise.resolve({ ...base, report: null, error: worker ? 'starting' : 'not running' });
     const seq = ++this.seq;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        slot.waiting.delete(seq);
-        resolve({ ...base, report: null, error: `did not answer within ${timeoutMs} ms (event loop blocked?)` });
-      }, timeoutMs);
-      slot.waiting.set(seq, (msg) => {
-        clearTimeout(timer);
-        resolve({ ...base, report: msg.kind === 'report' ? msg.report : null });
-      });
-      this.send(worker, { kind: 'report', seq });
-    });
+    return askForReport(slot.waiting, seq, timeoutMs, base, () => this.send(worker, { kind: 'report', seq }));
   }
 
   /** Recompiles every zone in every worker (SIGHUP, `anycastd reload`); resolves when all are done or gone. */
@@ -164,4 +154,22 @@ export class DataWorkers implements DataPath {
       }),
     );
   }
+}
+
+/** Sends one report request and waits for the answer; a worker silent for timeoutMs has a blocked event loop. */
+export function askForReport(
+  waiting: Map<number, (msg: FromWorker) => void>, seq: number, timeoutMs: number,
+  base: { id: number; pid: number | undefined }, send: () => void,
+): Promise<WorkerReply> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      waiting.delete(seq);
+      resolve({ ...base, report: null, error: `did not answer within ${timeoutMs} ms (event loop blocked?)` });
+    }, timeoutMs);
+    waiting.set(seq, (msg) => {
+      clearTimeout(timer);
+      resolve({ ...base, report: msg.kind === 'report' ? msg.report : null });
+    });
+    send();
+  });
 }
