@@ -14,7 +14,19 @@ describe('fleet status', () => {
       http.push(`127.0.0.1:${port}`);
       nodes.push(await startServer({ args: ['--http', http[i], '--check-interval', '200'] }));
     }
+    // DNS answers before the control plane's first round has published the zones in /status.
+    for (const addr of http) await untilZoneListed(addr);
   });
+
+  async function untilZoneListed(addr: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const doc = await fetch(`http://${addr}/status`).then((r) => r.json() as Promise<{ zones?: { serial: number | null }[] }>).catch(() => null);
+      if (doc?.zones?.some((z) => z.serial !== null)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${addr}/status never listed a loaded zone`);
+  }
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.stop()));
   });
