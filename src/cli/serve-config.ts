@@ -64,6 +64,7 @@ export function serveConfig(options: ServeOptions): ServeConfig {
       identity: options.hideIdentity ? null : options.identity ?? nsid,
       version: options.hideVersion ? null : options.serverVersion ?? `anycastd ${version}`,
       maxUdpSize: options.maxUdpSize,
+      udpIo: options.udpIo,
       ...abuseConfig(options, options.workers),
       tcp: {
         ...DEFAULT_TCP_LIMITS,

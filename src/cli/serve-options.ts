@@ -8,6 +8,7 @@ import { DEFAULT_MAX_ELU } from '../health/overload.js';
 import { MAX_RRL_RATE } from '../abuse/rrl-table.js';
 import { cookieSecret, exemptPrefix } from '../abuse/abuse-config.js';
 import { LOG_FORMATS } from '../log.js';
+import { UDP_IO_CHOICES } from '../transport/udp-native.js';
 import { type AllowPrefix, parseAllowPrefix } from '../control/http-allow.js';
 
 /**
@@ -185,6 +186,7 @@ export const SERVE_OPTIONS = {
   med: one('--med <n>', 'MED to set when overloaded', integer(0, 0xffffffff), { example: 200 }),
   maintenanceFile: one('--maintenance-file <path>', 'drain while this file exists', text, { example: '/etc/anycastd/maintenance' }),
   drainMs: one('--drain-ms <ms>', 'keep answering this long after withdrawing on SIGTERM', integer(0), { example: 2000, default: '5000' }),
+  udpIo: one('--udp-io <path>', 'UDP socket path: native (batched recvmmsg/sendmmsg addon), dgram (node:dgram), auto (native when built)', oneOf(UDP_IO_CHOICES), { example: 'dgram', default: 'auto' }),
   workers: one('--workers <n>', 'data-path worker processes', integer(1), { example: 2, default: '1' }),
   secondary: many('--secondary <origin@addr[:port][,key=name]>', 'secondary zone transferred from this primary (repeatable)', text, { example: ['example.org@192.0.2.53:53,key=xfr'] }),
   catalog: many('--catalog <origin@addr[:port][,key=name]>', 'RFC 9432 catalog zone from this primary (repeatable)', text, { example: ['catalog.invalid@192.0.2.53,key=xfr'] }),

@@ -4,6 +4,7 @@ import type { DnsServer } from './server.js';
 import { LagMonitor } from '../health/lag-monitor.js';
 import { OUTCOME_NAMES } from '../query/outcome.js';
 import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
+import { batchSizes } from '../transport/udp-native.js';
 
 export class ControlAgent {
   private readonly lag = new LagMonitor();
@@ -80,6 +81,8 @@ export class ControlAgent {
       zoneLoadErrors: this.server.zones.loadErrors + (this.server.xfrZones?.loadErrors ?? 0),
       notifyRefused: this.server.handler.notify.refusedCount,
       abuse: this.abuse(),
+      udpIo: this.server.udpIo ?? undefined,
+      ...(this.server.udpIo === 'native' ? { udpBatchSizes: Array.from(batchSizes) } : {}),
     };
   }
 
