@@ -1,12 +1,13 @@
 // The native batched UDP path against node:dgram: the same queries get byte-identical replies; the addon's edges hold.
 
 import dgram from 'node:dgram';
+import { Worker } from 'node:worker_threads';
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
 import pino from 'pino';
 import { listenUdp } from './udp.js';
-import { BATCH, type UdpListener, batchSizes, listenUdpNative, loadUdpBatchAddon, nativeUnavailableReason } from './udp-native.js';
+import { ADDON_FILE, BATCH, type UdpListener, batchSizes, listenUdpNative, loadUdpBatchAddon, nativeUnavailableReason } from './udp-native.js';
 import { QueryHandler } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
 import { compileZoneText } from '../zone/load.js';
@@ -132,8 +133,21 @@ maybe('native UDP path', () => {
     const d = await listen(false, 4, true);
     const n = await listen(true, 4, true);
     const burst = Array.from({ length: 8 }, (_, i) => q('nope.example.test', 'A', { id: i }));
-    const shape = (r: (Buffer | null)[]) => r.map((b) => (b === null ? 'drop' : b[2] & 0x02 ? 'slip' : 'answer'));
-    expect(shape(await exchange(n.host, n.port, burst, 150))).toEqual(shape(await exchange(d.host, d.port, burst, 150)));
+    /** The whole burst at once, so that both servers see it within the same second of their rate. */
+    const shape = async (port: number): Promise<string[]> => {
+      const client = dgram.createSocket('udp4');
+      open.push(client);
+      const seen = new Map<number, string>();
+      client.on('message', (m) => seen.set(m.readUInt16BE(0), m[2] & 0x02 ? 'slip' : 'answer'));
+      for (const b of burst) client.send(b, port, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 200));
+      return burst.map((_, i) => seen.get(i) ?? 'drop');
+    };
+    let [a, b] = [await shape(d.port), await shape(n.port)];
+    if (a.join() !== b.join()) [a, b] = [await shape(d.port), await shape(n.port)]; // a second boundary fell between them
+    expect(b).toEqual(a);
+    expect(a).toContain('answer');
+    expect(a.filter((x) => x !== 'answer').length).toBeGreaterThan(0);
   });
 
   it('answers a bare SERVFAIL when the handler throws', async () => {
@@ -207,6 +221,31 @@ maybe('native UDP path', () => {
     const replies = await exchange('127.0.0.1', sock.port(), [q('a.test', 'A'), q('a.test', 'A'), q('a.test', 'A')], 150);
     expect(replies).toEqual([null, null, null]);
     expect(sock.stats()[3]).toBe(3);
+  });
+
+  it('survives a worker thread ending with its socket open, and leaks no descriptor', async () => {
+    // The socket's cleanup runs at the thread's teardown, after which Node may unload the addon's code.
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const addon = require(workerData);
+      const B = 8, S = 512, lens = new ArrayBuffer(3 * B * 4), L = new Int32Array(lens), rx = new ArrayBuffer(B * S), tx = new ArrayBuffer(B * S);
+      const s = new addon.UdpBatchSocket('127.0.0.1', 0, 4, B, S, S, rx, tx, lens, new ArrayBuffer(B * addon.ADDR_SLOT), (n) => {
+        for (let i = 0; i < n; i++) { new Uint8Array(tx).set(new Uint8Array(rx, i * S, L[i]), i * S); L[B + i] = L[i]; }
+      });
+      parentPort.postMessage(s.port());`;
+    const fds = () => readdirSync('/proc/self/fd').length;
+    await new Promise((r) => setTimeout(r, 50));
+    const before = fds();
+    for (let round = 0; round < 3; round++) {
+      const w = new Worker(code, { eval: true, workerData: ADDON_FILE });
+      const port = await new Promise<number>((r) => w.once('message', r));
+      const [echo] = await exchange('127.0.0.1', port, [Buffer.from('hello')]);
+      expect(echo?.toString()).toBe('hello');
+      await w.terminate();
+    }
+    for (const c of open.splice(0)) c.close(); // the clients exchange() opened
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fds()).toBe(before);
   });
 
   it('uses batches no larger than BATCH', () => {

@@ -38,7 +38,7 @@ export const BATCH = 64;
 /** A UDP payload never exceeds 65507 octets, so no query is cut and no reply is too big for its slot. */
 const SLOT = 65536;
 /** The built addon, beside src/ and dist/ alike (both are two levels below the repository root). */
-const ADDON_PATH = new URL('../../native/udp-batch/build/Release/udp_batch.node', import.meta.url);
+export const ADDON_FILE = new URL('../../native/udp-batch/build/Release/udp_batch.node', import.meta.url).pathname;
 
 let addon: UdpBatchAddon | null | undefined;
 let addonError = '';
@@ -51,7 +51,7 @@ export function loadUdpBatchAddon(): UdpBatchAddon | null {
     return (addon = null);
   }
   try {
-    addon = createRequire(import.meta.url)(ADDON_PATH.pathname) as UdpBatchAddon;
+    addon = createRequire(import.meta.url)(ADDON_FILE) as UdpBatchAddon;
   } catch (err) {
     addonError = `native UDP addon not loadable (${(err as Error).message.split('\n')[0]}); build it with npm run build:native`;
     addon = null;

@@ -14,6 +14,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -31,10 +33,12 @@ constexpr int MAX_ROUNDS = 8;
 
 enum Stat { kRecvErrors, kSendErrors, kSendDropped, kBadReply, kTruncatedIn, kStatCount };
 
+/** uv_poll_t first: the handle pointer libuv hands to free() is the block calloc returned. */
 struct PollBox {
   uv_poll_t poll;
   int fd;
 };
+static_assert(offsetof(PollBox, poll) == 0, "poll must be first");
 
 class UdpBatchSocket : public Napi::ObjectWrap<UdpBatchSocket> {
  public:
@@ -130,12 +134,17 @@ class UdpBatchSocket : public Napi::ObjectWrap<UdpBatchSocket> {
       Napi::Error::New(env, "UdpBatchSocket: no event loop").ThrowAsJavaScriptException();
       return;
     }
-    box_ = new PollBox();
+    box_ = static_cast<PollBox*>(calloc(1, sizeof(PollBox)));  // freed by free() as uv_close's callback
+    if (box_ == nullptr) {
+      close(fd);
+      Napi::Error::New(env, "UdpBatchSocket: out of memory").ThrowAsJavaScriptException();
+      return;
+    }
     box_->fd = fd;
     box_->poll.data = this;
     if (uv_poll_init(loop, &box_->poll, fd) != 0) {
       close(fd);
-      delete box_;
+      free(box_);
       box_ = nullptr;
       Napi::Error::New(env, "UdpBatchSocket: uv_poll_init failed").ThrowAsJavaScriptException();
       return;
@@ -166,13 +175,12 @@ class UdpBatchSocket : public Napi::ObjectWrap<UdpBatchSocket> {
     if (!open_) return;
     open_ = false;
     napi_remove_env_cleanup_hook(env_, CleanupHook, this);
-    uv_poll_stop(&box_->poll);
     box_->poll.data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(&box_->poll), [](uv_handle_t* h) {
-      PollBox* box = reinterpret_cast<PollBox*>(h);
-      close(box->fd);
-      delete box;
-    });
+    // uv_close stops the poll and forgets the fd at once, so the fd can go now. The handle's memory must live until
+    // the loop's close phase; libc's free releases it then, since a worker thread's teardown may already have
+    // unloaded this addon's own code by that time.
+    uv_close(reinterpret_cast<uv_handle_t*>(&box_->poll), reinterpret_cast<uv_close_cb>(free));
+    close(box_->fd);
     box_ = nullptr;
   }
 
