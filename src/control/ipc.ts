@@ -28,7 +28,7 @@ export interface WorkerReport {
   abuse?: AbuseReport;
   /** The UDP path this worker runs: 'native' (batched addon) or 'dgram'. */
   udpIo?: string;
-  /** Native path only: batches by size in power-of-two buckets [1], [2,3], [4,7], ... [64]. */
+  /** Native path only: batches by size in power-of-two buckets [1], [2,3], [4,7], [8,15], [16,31], [32,63], [64]. */
   udpBatchSizes?: number[];
 }
 

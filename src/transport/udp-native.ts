@@ -73,8 +73,8 @@ export function resolveUdpIo(choice: UdpIoChoice, log: Logger): UdpIo {
   return 'dgram';
 }
 
-/** Batches seen by size, in power-of-two buckets: [1], [2,3], [4,7], ... [64]; shared by this thread's sockets. */
-export const batchSizes = new Float64Array(8);
+/** Batches seen by size, in power-of-two buckets: [1], [2,3], [4,7], [8,15], [16,31], [32,63], [64]; shared by this thread's sockets. */
+export const batchSizes = new Float64Array(31 - Math.clz32(BATCH) + 1);
 
 function bucketOf(n: number): number {
   return Math.min(batchSizes.length - 1, 31 - Math.clz32(n));
