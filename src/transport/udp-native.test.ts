@@ -102,6 +102,10 @@ const CASES: Buffer[] = [
 ];
 
 maybe('native UDP path', () => {
+  it('has the addon built (CI installs build-essential)', () => {
+    expect(addon, nativeUnavailableReason()).not.toBeNull();
+  });
+
   for (const family of [4, 6] as const) {
     it(`answers every case byte for byte like dgram (IPv${family})`, async () => {
       const d = await listen(false, family);
