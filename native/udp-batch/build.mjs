@@ -20,7 +20,7 @@ try {
   nodeGyp = createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
   createRequire(import.meta.url).resolve('node-addon-api');
 } catch {
-  skip('node-gyp or node-addon-api not installed (optional dependencies)');
+  skip('node-gyp or node-addon-api not installed (dev dependencies)');
 }
 const cxx = process.env.CXX ?? 'g++';
 if (spawnSync(cxx, ['--version'], { stdio: 'ignore' }).status !== 0) skip(`no C++ compiler (${cxx})`);
@@ -33,7 +33,7 @@ if (existsSync(versionHeader)) {
   const part = (name) => (new RegExp(`#define NODE_${name}_VERSION (\\d+)`).exec(h)?.[1] ?? '');
   if (`v${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}` === process.version) args.push('--nodedir=/usr');
 }
-const run = spawnSync(process.execPath, args, { cwd: here, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000, encoding: 'utf8' });
+const run = spawnSync(process.execPath, args, { cwd: here, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, encoding: 'utf8' });
 if (run.status !== 0) {
   process.stderr.write((run.stderr ?? '').split('\n').slice(-15).join('\n'));
   skip(`build failed (node-gyp exit ${run.status ?? run.signal ?? run.error?.message})`);
