@@ -92,12 +92,15 @@ async function main() {
   console.log(text);
 }
 
+/** Both anycastd subjects run at once, so each gets its own control socket. */
+const controlSocket = (id) => ['--control-socket', join(TMP_DIR, `control-${id}-${process.pid}.sock`)];
+
 async function qpsPart(zone, names) {
   const queryFile = join(TMP_DIR, `queries-dnssec-${names}.txt`);
   writeQueryFile(zone.plain.file, queryFile);
   const subjects = [
-    { id: 'anycastd-unsigned', label: 'anycastd, unsigned zone, no DO', dns: true, do: false, start: nodeServer((p) => anycastdArgs(p, zone.plain.dir)) },
-    { id: 'anycastd-nsec3', label: 'anycastd, NSEC3 zone, DO', dns: true, do: true, start: nodeServer((p) => anycastdArgs(p, zone.dir)) },
+    { id: 'anycastd-unsigned', label: 'anycastd, unsigned zone, no DO', dns: true, do: false, start: nodeServer((p) => anycastdArgs(p, zone.plain.dir, { extra: controlSocket('unsigned') })) },
+    { id: 'anycastd-nsec3', label: 'anycastd, NSEC3 zone, DO', dns: true, do: true, start: nodeServer((p) => anycastdArgs(p, zone.dir, { extra: controlSocket('nsec3') })) },
   ];
   if (knotInstalled()) subjects.push({ id: 'knot-nsec3', label: 'Knot, NSEC3 zone, DO', dns: true, do: true, start: (port) => startKnot({ workDir: join(TMP_DIR, `knot-dnssec-${process.pid}`), port, zones: [{ origin: ORIGIN, file: zone.file }] }) });
   for (const s of subjects) await startSubject(s);

@@ -59,7 +59,8 @@ async function waitReady(port) {
 /** One scenario: `attack` sends every query from the victim /24 for the big name; otherwise 64 /24s x 256 names. */
 async function scenario(label, extra, attack) {
   const port = await freePort();
-  const server = nodeServer((p) => [CLI, 'serve', '--listen', `127.0.0.1:${p}`, '--zones', zoneDir(), '--nsid', 'bench', '--log-level', 'warn', ...extra])(port);
+  const server = nodeServer((p) => [CLI, 'serve', '--listen', `127.0.0.1:${p}`, '--zones', zoneDir(), '--nsid', 'bench', '--log-level', 'warn',
+    '--control-socket', join(tmpdir(), `anycastd-bench-control-${p}.sock`), ...extra])(port);
   await waitReady(port);
   const victim = { bytes: 0, full: 0, slipped: 0 };
   const count = (r) => {

@@ -115,7 +115,7 @@ async function main() {
     tpl({ storage: kdir, body: `    master: primary\n    acl: notify\n    zonefile-sync: -1\n` }) + `zone:\n  - domain: ${ORIGIN}\n  - domain: ${SMALL}\n`);
   const t0 = Date.now();
   const node = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${aPort}`, '--zones', zonesDir, '--xfr-dir', xfrDir,
-    '--secondary', `${ORIGIN}@127.0.0.1:${pPort}`, '--secondary', `${SMALL}@127.0.0.1:${pPort}`, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    '--secondary', `${ORIGIN}@127.0.0.1:${pPort}`, '--secondary', `${SMALL}@127.0.0.1:${pPort}`, '--log-level', 'warn', '--control-socket', join(xfrDir, '..', 'control.sock')], { stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(node);
   const firstA = await waitSerial(aPort, ORIGIN, SERIAL, 300_000);
   const firstK = await waitSerial(kPort, ORIGIN, SERIAL, 300_000);
@@ -153,6 +153,14 @@ async function main() {
   for (const c of children) c.kill('SIGTERM');
   await sleep(500);
   rmSync(work, { recursive: true, force: true });
+}
+
+// A bench stopped from outside (timeout, Ctrl-C) takes its knotd and anycastd with it.
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => {
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(1);
+  });
 }
 
 main().catch((err) => {

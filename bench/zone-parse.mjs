@@ -1,5 +1,5 @@
 // Zone parser micro-benchmark: node bench/zone-parse.mjs ZONEFILE [ORIGIN] (needs `npx tsc -p tsconfig.build.json`).
-import { parseZoneFile } from '../dist/zone/parser.js';
+import { parseZoneFile } from '../dist/zone/text/parser.js';
 
 const file = process.argv[2] ?? 'bench/zone.big';
 const origin = process.argv[3] ?? 'bench.test.';

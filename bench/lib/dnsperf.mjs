@@ -39,8 +39,8 @@ function lowerBound(sorted, x) {
  * With perQuery, dnsperf's -v output goes to outFile and the latencies give p50/p99 (dnsperf only prints avg/min/max/stddev).
  * An AbortSignal ends the run early (SIGINT: dnsperf stops sending and still prints its statistics).
  */
-export async function runDnsperf({ port, queryFile, seconds, maxQps, outstanding = 100, perQuery = false, outFile, mode = 'udp', timeoutS, signal, extraArgs = [] }) {
-  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(seconds), '-c', '1', '-T', '1', '-Q', String(maxQps), '-q', String(outstanding), ...extraArgs];
+export async function runDnsperf({ port, queryFile, seconds, maxQps, outstanding = 100, perQuery = false, outFile, mode = 'udp', timeoutS, signal, clients = 1, extraArgs = [] }) {
+  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', queryFile, '-l', String(seconds), '-c', String(clients), '-T', '1', '-Q', String(maxQps), '-q', String(outstanding), ...extraArgs];
   if (mode !== 'udp') args.push('-m', mode);
   if (timeoutS) args.push('-t', String(timeoutS));
   if (perQuery) args.push('-v');

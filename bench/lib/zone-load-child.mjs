@@ -4,8 +4,8 @@ import { memoryOf } from './procfs.mjs';
 
 const file = process.argv[2];
 const baseline = process.argv.includes('--baseline');
-const { loadZoneFile } = await import('../../dist/zone/load.js');
-const { transferList } = await import('../../dist/zone/compiled.js');
+const { loadZoneFile } = await import('../../dist/zone/loading/load.js');
+const { transferList } = await import('../../dist/zone/compiled/compiled.js');
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
 
 let result = null;

@@ -34,5 +34,10 @@ describe('ClientAddress', () => {
     a.set('::1');
     expect(a.resolve()).toBe(16);
     expect(a.bytes[15]).toBe(1);
+    a.set('::1');
+    expect(a.resolve()).toBe(16);
+    a.set('10.0.0.2');
+    expect(a.resolve()).toBe(4);
+    expect(a.bytes[3]).toBe(2);
   });
 });

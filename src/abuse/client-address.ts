@@ -12,6 +12,8 @@ export class ClientAddress {
   private parsed = true;
 
   set(text: string): void {
+    // A flood comes from few addresses: the same text keeps the bytes already parsed.
+    if (text === this.text) return;
     this.text = text;
     this.parsed = false;
   }

@@ -1,6 +1,7 @@
 // Applies a desired announce state to BIRD: write the include file, then reload; serialised, coalescing, never throwing.
 
-import { AtomicWriteError } from './atomic-write.js';
+import { NewestWins } from '../routing/newest-wins.js';
+import { AtomicWriteError } from '../lib/atomic-write.js';
 import { BIRD_ERROR_KINDS, BirdControl, reloadWithRetry, type BirdErrorKind, type Reloader, type ReloadRetryOptions } from './control-socket.js';
 import { writeInclude, type AnnounceState, type IncludeSpec } from './include-file.js';
 
@@ -55,18 +56,17 @@ export interface AnnouncerOptions {
   now?: () => number;
 }
 
-interface Waiter {
-  spec: IncludeSpec;
-  resolve: (r: ApplyResult) => void;
-}
-
 export class BirdAnnouncer {
   private readonly client: Reloader;
   private readonly write: (path: string, spec: IncludeSpec) => Promise<unknown>;
   private readonly now: () => number;
   private readonly counters: AnnouncerStatus;
-  private running = false;
-  private pending: Waiter | null = null;
+  private readonly queue = new NewestWins<IncludeSpec, ApplyResult>(
+    (spec) => this.applyOne(spec),
+    () => ({ written: false, reloaded: false, attempts: 0, durationMs: 0, superseded: true }),
+    // applyOne catches everything it expects; this is a last guard so apply() never rejects.
+    (err) => ({ written: false, reloaded: false, attempts: 0, durationMs: 0, error: String(err), errorKind: 'other' }),
+  );
   private abort: AbortController | null = null;
 
   constructor(private readonly opts: AnnouncerOptions) {
@@ -93,14 +93,11 @@ export class BirdAnnouncer {
    * Never rejects.
    */
   apply(desired: IncludeSpec): Promise<ApplyResult> {
-    return new Promise<ApplyResult>((resolve) => {
-      if (this.pending) this.pending.resolve({ written: false, reloaded: false, attempts: 0, durationMs: 0, superseded: true });
-      this.pending = { spec: desired, resolve };
-      // A retry loop for an older state is pointless now: the newer file will be reloaded next.
-      this.abort?.abort();
-      if (!this.running) void this.drain();
-    });
+    // A retry loop for an older state is pointless now: the newer file will be reloaded next.
+    this.abort?.abort();
+    return this.queue.submit(desired);
   }
+
 
   /** A copy of the counters, for /metrics and /status. */
   status(): AnnouncerStatus {
@@ -110,28 +107,8 @@ export class BirdAnnouncer {
       lastError: this.counters.lastError && { ...this.counters.lastError },
       lastReload: this.counters.lastReload && { ...this.counters.lastReload },
       written: this.counters.written && { ...this.counters.written },
-      busy: this.running,
+      busy: this.queue.busy,
     };
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.pending) {
-        const job = this.pending;
-        this.pending = null;
-        let result: ApplyResult;
-        try {
-          result = await this.applyOne(job.spec);
-        } catch (err) {
-          // applyOne catches everything it expects; this is a last guard so apply() never rejects.
-          result = { written: false, reloaded: false, attempts: 0, durationMs: 0, error: String(err), errorKind: 'other' };
-        }
-        job.resolve(result);
-      }
-    } finally {
-      this.running = false;
-    }
   }
 
   private async applyOne(spec: IncludeSpec): Promise<ApplyResult> {

@@ -5,7 +5,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AtomicWriteError, type AtomicWriteFs } from './atomic-write.js';
+import { AtomicWriteError, type AtomicWriteFs } from '../lib/atomic-write.js';
 import {
   ANNOUNCE_STATES,
   IncludeSpecError,

@@ -1,7 +1,7 @@
 // Renders the BIRD 2 include file for an announce state and writes it atomically.
 
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic, type AtomicWriteFs } from './atomic-write.js';
+import { writeFileAtomic, type AtomicWriteFs } from '../lib/atomic-write.js';
 import { parsePrefixes, type AnycastPrefix } from './prefix.js';
 
 export type AnnounceState = 'announce' | 'deprefer' | 'withdraw';

@@ -45,9 +45,13 @@ export async function runWithdraw(opts: WithdrawOptions): Promise<number> {
   log(`anycastd withdraw: wrote ${opts.birdInclude} (withdrawn; ${prefixes.length ? prefixes.join(' ') : 'no prefixes'})`);
 
   const client = opts.client ?? new BirdControl({ socketPath: opts.birdSocket, timeoutMs: opts.timeoutMs });
+  const reloadAtMs = performance.now();
   const out = await reloadWithRetry({ client, maxAttempts: opts.attempts ?? 3, baseDelayMs: 100, maxDelayMs: 1000 });
   if (out.ok) {
-    log(`anycastd withdraw: BIRD reloaded (${out.code} ${out.message}) after ${out.attempts} attempt(s), ${Math.round(out.durationMs)} ms`);
+    log(
+      `anycastd withdraw: BIRD reloaded (${out.code} ${out.message}) after ${out.attempts} attempt(s), ${Math.round(out.durationMs)} ms ` +
+        `(reload started ${Math.round(reloadAtMs)} ms after process start)`,
+    );
   } else {
     log(
       `anycastd withdraw: BIRD reload failed after ${out.attempts} attempt(s) [${out.error?.kind ?? 'other'}]: ${out.message}; ` +

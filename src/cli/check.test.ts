@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { expiryWarning } from './check.js';
-import type { ZoneMeta } from '../zone/compiled.js';
+import type { ZoneMeta } from '../zone/compiled/compiled.js';
 
 const meta = (expiry: number): ZoneMeta => ({
   origin: 'example.test.', serial: 1, records: 3, file: 'z', loadedAt: 0,

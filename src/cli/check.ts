@@ -1,9 +1,9 @@
 // `anycastd check FILE|DIR`: parses and checks zones, one line per zone, file:line errors, exit 1 on any error.
 
 import { statSync } from 'node:fs';
-import { loadZoneFile } from '../zone/load.js';
-import { listZoneFiles } from '../zone/zone-dir.js';
-import type { ZoneMeta } from '../zone/compiled.js';
+import { loadZoneFile } from '../zone/loading/load.js';
+import { listZoneFiles } from '../zone/loading/zone-dir.js';
+import type { ZoneMeta } from '../zone/compiled/compiled.js';
 
 const WEEK_SECONDS = 7 * 86400;
 

@@ -2,9 +2,17 @@
 // The anycastd command line: serve, check, and the operator commands.
 
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
 import type { QueryFlags } from './query.js';
-import { addServeOptions, type GivenOptions, readServeOptions } from './serve-options.js';
+import type { GivenOptions } from './serve-options.js';
+
+// `withdraw` is ExecStopPost after a crash, where start-up time is traffic lost: it runs before commander
+// (or anything but the routing code) is loaded, with its own small flag parser (bench/withdraw-start.mjs).
+if (process.argv[2] === 'withdraw') {
+  const { runWithdrawCommand } = await import('../routing/withdraw-command.js');
+  // stderr is synchronous for files and pipes on Linux: nothing is lost by exiting here.
+  process.exit(await runWithdrawCommand(process.argv.slice(3)));
+}
+const [{ Command }, { addServeOptions, readServeOptions }] = await Promise.all([import('commander'), import('./serve-options.js')]);
 
 // Each command loads its own code when it runs: `withdraw` in ExecStopPost must start fast, even on a
 // busy host (loading everything cost 95-350 ms of the 300 ms the route has to disappear in).
@@ -78,13 +86,16 @@ program
 
 program
   .command('withdraw')
-  .description('write the include file as withdrawn and reload BIRD (systemd ExecStopPost; works with the service dead)')
-  .requiredOption('--bird-include <file>', 'the include file serve writes')
+  .description('set the withdrawn state in BIRD or FRR (systemd ExecStopPost; works with the service dead)')
+  .option('--router <bird|frr>', 'routing daemon', 'bird')
+  .option('--bird-include <file>', 'the include file serve writes (BIRD)')
   .option('--bird-socket <path>', 'BIRD control socket', '/run/bird/bird.ctl')
-  .option('--anycast <prefix>', 'prefixes to keep defined (default: those in the current file)', collect, undefined)
-  .action(async (o: { birdInclude: string; birdSocket: string; anycast?: string[] }) => {
-    const { runWithdraw } = await import('../bird/withdraw.js');
-    process.exitCode = await runWithdraw({ birdInclude: o.birdInclude, birdSocket: o.birdSocket, anycast: o.anycast, reason: 'anycastd withdraw (service stopped)' });
+  .option('--frr-vtysh <path>', 'vtysh to steer FRR with', 'vtysh')
+  .option('--anycast <prefix>', 'prefixes to withdraw (default: those in the include file / bgpd)', collect, undefined)
+  .action(async () => {
+    // Not reached from the command line (handled above, before commander); kept so `help withdraw` lists the flags.
+    const { runWithdrawCommand } = await import('../routing/withdraw-command.js');
+    process.exitCode = await runWithdrawCommand(process.argv.slice(process.argv.indexOf('withdraw') + 1));
   });
 
 program

@@ -11,6 +11,7 @@ interface Status {
   waitingFor: string | null;
   zones: { origin: string | null; file: string; serial: number | null; records: number; loadedAt: number | null; lastError: string | null }[];
   bird: { written: { state: string } | null; lastReload: { ok: boolean; at: number; code?: number } | null; lastError: { message: string } | null } | null;
+  frr?: { desired: { state: string } | null; applied: boolean; localAs: number | null; lastSuccessAt: number | null; lastError: { message: string } | null; pending: string[] } | null;
 }
 
 /** Where the CLI talks to the service: its control socket (everything), or a node's --http (status only, read-only). */
@@ -38,6 +39,11 @@ export function formatStatus(s: Status): string {
   if (s.bird) {
     const r = s.bird.lastReload;
     lines.push(`bird: include says ${s.bird.written?.state ?? '-'}; last reload ${r ? `${r.ok ? 'ok' : 'FAILED'} at ${new Date(r.at).toISOString()}` : 'never'}${s.bird.lastError ? `; last error: ${s.bird.lastError.message}` : ''}`);
+  }
+  if (s.frr) {
+    const f = s.frr;
+    const last = f.lastSuccessAt ? new Date(f.lastSuccessAt).toISOString() : 'never';
+    lines.push(`frr: want ${f.desired?.state ?? '-'} (AS ${f.localAs ?? '?'}); ${f.applied ? 'shown by bgpd' : 'NOT shown by bgpd yet'}; last success ${last}${f.lastError ? `; last error: ${f.lastError.message}` : ''}`);
   }
   lines.push('zones:');
   for (const z of s.zones) {

@@ -98,6 +98,8 @@ describe('serveConfig validation', () => {
     [{ http: '127.0.0.1:8053', httpAllow: ['10.0.0.0/33'] }, '--http-allow prefix length of "10.0.0.0/33" must be 0..32'],
     [{ http: '127.0.0.1:8053', httpAllow: ['prometheus'] }, '--http-allow expects an IPv4 or IPv6 prefix'],
     [{ httpAllow: ['10.0.0.0/8'] }, '--http-allow limits the --http listener: give --http ADDR:PORT too'],
+    [{ router: 'quagga' }, '--router must be one of bird, frr, got "quagga"'],
+    [{ router: 'frr' }, '--router frr needs at least one --anycast PREFIX to announce'],
   ];
   for (const [over, message] of cases) {
     it(`rejects ${JSON.stringify(over)}`, () => {
@@ -114,5 +116,12 @@ describe('serveConfig validation', () => {
     const c = serveConfig(flags({ controlSocket: '/tmp/x/control.sock', http: '[::]:9100', httpAllow: ['10.0.0.0/8', '2001:db8::/32'] }));
     expect(c.controlSocket).toEqual({ path: '/tmp/x/control.sock', explicit: true });
     expect(c.httpAllow).toEqual([{ address: '10.0.0.0', length: 8, family: 'ipv4' }, { address: '2001:db8::', length: 32, family: 'ipv6' }]);
+  });
+
+  it('--router frr with --frr-vtysh; bird by default', () => {
+    expect(serveConfig(flags({})).control).toMatchObject({ router: 'bird', frrVtysh: 'vtysh' });
+    expect(serveConfig(flags({ router: 'frr', anycast: ['192.0.2.1/32'], frrVtysh: 'vtysh --vty_socket /run/frr-a' })).control).toMatchObject({
+      router: 'frr', frrVtysh: 'vtysh --vty_socket /run/frr-a', anycast: ['192.0.2.1/32'],
+    });
   });
 });

@@ -6,7 +6,7 @@ import type { ServerConfig } from '../server/server.js';
 import type { ControlConfig } from '../control/control-plane.js';
 import type { ListenAddress } from '../transport/address.js';
 import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
-import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
+import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/loading/zone-manager.js';
 import type { ServeOptions } from './serve-options.js';
 import { abuseConfig } from '../abuse/abuse-config.js';
 import { secondaryConfig } from '../xfr/secondary-config.js';
@@ -23,6 +23,7 @@ export interface ServeConfig {
   /** explicit: named by flag or config; a default path we cannot create only earns a warning. */
   controlSocket: { path: string; explicit: boolean };
   workers: number;
+  workerMode: 'auto' | 'threads' | 'processes';
   drainMs: number;
   debugEndpoints: boolean;
   version: string;
@@ -39,12 +40,14 @@ export function serveConfig(options: ServeOptions): ServeConfig {
   const version = packageVersion();
   const anycast = [...new Set(options.anycast)];
   if (options.birdInclude && anycast.length === 0) throw new Error('--bird-include needs at least one --anycast PREFIX to announce');
+  if (options.router === 'frr' && anycast.length === 0) throw new Error('--router frr needs at least one --anycast PREFIX to announce');
   if (options.httpAllow.length && !options.http) throw new Error('--http-allow limits the --http listener: give --http ADDR:PORT too');
   // Refused here, before any worker starts, rather than as a worker that exits and is restarted forever.
   if (options.udpIo === 'native' && loadUdpBatchAddon() === null) throw new Error(`--udp-io native: ${nativeUnavailableReason()}`);
   return {
     version,
     workers: options.workers,
+    workerMode: options.workerMode,
     drainMs: options.drainMs,
     debugEndpoints: options.debugEndpoints,
     http: options.http ?? null,
@@ -89,6 +92,8 @@ export function serveConfig(options: ServeOptions): ServeConfig {
       anycast,
       birdInclude: options.birdInclude ?? null,
       birdSocket: options.birdSocket,
+      router: options.router,
+      frrVtysh: options.frrVtysh,
       prependCount: options.prepend,
       med: options.med ?? null,
       maintenanceFile: options.maintenanceFile ?? null,

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TCP_LIMITS } from '../transport/tcp.js';
-import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/zone-manager.js';
+import { DEFAULT_ZONE_MANAGER_OPTIONS } from '../zone/loading/zone-manager.js';
 import { addServeOptions, flagName, readServeOptions, SERVE_OPTIONS, type ServeOption } from './serve-options.js';
 
 const ENTRIES = Object.entries(SERVE_OPTIONS) as [string, ServeOption<unknown>][];

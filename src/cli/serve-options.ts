@@ -7,8 +7,10 @@ import { MAX_PREPEND } from '../bird/include-file.js';
 import { DEFAULT_MAX_ELU } from '../health/overload.js';
 import { MAX_RRL_RATE } from '../abuse/rrl-table.js';
 import { cookieSecret, exemptPrefix } from '../abuse/abuse-config.js';
-import { LOG_FORMATS } from '../log.js';
-import { UDP_IO_CHOICES } from '../transport/udp-native.js';
+// Not from log.js: that loads pino, and every command (withdraw in ExecStopPost too) reads this table.
+import { LOG_FORMATS } from '../lib/log-format.js';
+import { ROUTER_KINDS } from '../routing/controller.js';
+import { UDP_IO_CHOICES } from '../transport/udp-io.js';
 import { type AllowPrefix, parseAllowPrefix } from '../control/http-allow.js';
 
 /**
@@ -170,6 +172,8 @@ export const SERVE_OPTIONS = {
   anycast: many('--anycast <prefix>', 'anycast prefix to announce, e.g. 192.0.2.1/32 (repeatable)', anycastPrefix, { example: ['192.0.2.1/32', '2001:db8::1/128'] }),
   birdInclude: one('--bird-include <file>', 'BIRD include file to write (enables announcing)', text, { example: '/run/anycastd/bird-anycast.conf' }),
   birdSocket: one('--bird-socket <path>', 'BIRD control socket', text, { example: '/run/bird/bird.ctl', default: '/run/bird/bird.ctl' }),
+  router: one('--router <bird|frr>', 'routing daemon to steer (frr: through vtysh; see frr/README.md)', oneOf(ROUTER_KINDS), { example: 'frr', default: 'bird' }),
+  frrVtysh: one('--frr-vtysh <path>', 'vtysh to steer FRR with; may carry arguments, e.g. "vtysh --vty_socket DIR"', text, { example: 'vtysh', default: 'vtysh' }),
   http: one('--http <addr:port>', 'serve /metrics, /status, /healthz here (read-only)', listenAddress, { example: '127.0.0.1:8053' }),
   httpAllow: many('--http-allow <prefix>', 'only these clients may connect to --http, e.g. 10.0.0.0/8 (repeatable)', allowPrefix, { example: ['10.0.0.0/8', '2001:db8::/32'] }),
   // No default in the table: serveConfig tells a named path (fatal if unusable) from the default one (a warning).
@@ -187,13 +191,14 @@ export const SERVE_OPTIONS = {
   maintenanceFile: one('--maintenance-file <path>', 'drain while this file exists', text, { example: '/etc/anycastd/maintenance' }),
   drainMs: one('--drain-ms <ms>', 'keep answering this long after withdrawing on SIGTERM', integer(0), { example: 2000, default: '5000' }),
   udpIo: one('--udp-io <path>', 'UDP socket path: native (batched recvmmsg/sendmmsg addon), dgram (node:dgram), auto (native when built)', oneOf(UDP_IO_CHOICES), { example: 'dgram', default: 'auto' }),
-  workers: one('--workers <n>', 'data-path worker processes', integer(1), { example: 2, default: '1' }),
+  workers: one('--workers <n>', 'data-path workers: threads on Node >= 22.12, else processes', integer(1), { example: 2, default: '1' }),
+  workerMode: one('--worker-mode <mode>', 'auto, threads (one process, zones shared; Node >= 22.12) or processes (cluster, a zone copy each)', oneOf(['auto', 'threads', 'processes'] as const), { example: 'processes', default: 'auto' }),
   secondary: many('--secondary <origin@addr[:port][,key=name]>', 'secondary zone transferred from this primary (repeatable)', text, { example: ['example.org@192.0.2.53:53,key=xfr'] }),
   catalog: many('--catalog <origin@addr[:port][,key=name]>', 'RFC 9432 catalog zone from this primary (repeatable)', text, { example: ['catalog.invalid@192.0.2.53,key=xfr'] }),
   tsigKeys: one('--tsig-keys <file>', 'TSIG keys in tsig-keygen format', text, { example: '/etc/anycastd/tsig.keys' }),
   xfrDir: one('--xfr-dir <dir>', 'where transferred zones are kept', text, { example: '/var/lib/anycastd/secondary', default: './secondary' }),
   keepExpiredAnnounced: switch_('--keep-expired-announced', 'keep announcing while a secondary zone is expired'),
-  debugEndpoints: switch_('--debug-endpoints', 'accept the debug-block and debug-load control commands (tests only)'),
+  debugEndpoints: switch_('--debug-endpoints', 'accept the debug-block, debug-load and debug-crash control commands (tests only)'),
   rrlRate: one('--rrl-rate <n>', 'responses per second per RRL bucket for the whole node; 0 is off', integer(0, MAX_RRL_RATE), { example: 20, default: '0' }),
   rrlSlip: one('--rrl-slip <n>', 'every Nth limited response is a TC=1 reply, the rest dropped; 0 drops all', integer(0, 100), { example: 2, default: '2' }),
   rrlIpv4Prefix: one('--rrl-ipv4-prefix <len>', 'RRL buckets IPv4 clients by this prefix', integer(8, 32), { example: 24, default: '24' }),

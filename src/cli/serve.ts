@@ -2,18 +2,22 @@
 
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
-import { createLogger } from '../log.js';
+import { createLogger } from '../lib/log.js';
 import { DnsServer } from '../server/server.js';
 import { ControlAgent } from '../server/agent.js';
 import { ControlPlane } from '../control/control-plane.js';
 import { DataWorkers } from '../control/workers.js';
+import { ThreadWorkers } from '../control/thread-workers.js';
+import { type DataPath, pickDataPathMode } from '../control/data-path.js';
+import { DATA_PROCESS_ENV, type ToDataProcess } from '../control/thread-ipc.js';
+import { ThreadHost } from '../server/thread-host.js';
 import { type HttpService, isHealthy, startHttp, statusDocument } from '../control/http.js';
 import { renderMetrics } from '../control/metrics.js';
 import { LoopLag } from '../control/loop-lag.js';
 import { type ControlSocket, ControlSocketError, startControlSocket } from '../control/control-socket.js';
 import { controlHandler } from '../control/control-commands.js';
 import { startServiceNotifier } from '../control/sd-notify.js';
-import type { ToWorker } from '../control/ipc.js';
+import type { ToWorker } from '../contract/ipc.js';
 import { formatListen } from '../transport/address.js';
 import { Secondaries } from '../xfr/secondaries.js';
 import { type ServeConfig, serveConfig } from './serve-config.js';
@@ -22,6 +26,7 @@ import type { ServeOptions } from './serve-options.js';
 export async function runServe(options: ServeOptions): Promise<void> {
   const config = serveConfig(options);
   const log = createLogger(options.logLevel, options.logFormat);
+  if (process.env[DATA_PROCESS_ENV] === 'threads') return runThreadHost(config, options, log.child({ data: 'threads' }));
   if (cluster.isWorker) return runDataWorker(config, log.child({ worker: process.env.ANYCASTD_WORKER_ID }));
   return runPrimary(config, log);
 }
@@ -29,7 +34,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
 async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   // systemd: WATCHDOG=1 from this event loop from now on; all no-ops without NOTIFY_SOCKET.
   const sd = startServiceNotifier(log);
-  const workers = new DataWorkers(config.workers, log);
+  const unsupported = config.server.secondary ? 'secondary zones' : config.server.rrl.rate > 0 ? '--rrl-rate' : null;
+  const mode = pickDataPathMode(config.workerMode, process.versions.node, unsupported);
+  const workers: DataPath = mode === 'threads' ? new ThreadWorkers(config.workers, log) : new DataWorkers(config.workers, log);
+  log.info({ mode, workers: config.workers }, mode === 'threads' ? 'data path: threads in one process, zones shared' : 'data path: cluster processes, a zone copy each');
   const control = new ControlPlane(config.control, workers, log);
   const lag = new LoopLag();
   let controlSocket: ControlSocket | null = null;
@@ -88,8 +96,8 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
     stopping = true;
     sd.stopping(signal);
     // Withdraw first, keep answering while routers move traffic away, then stop (lame duck).
-    const drainMs = config.control.birdInclude ? config.drainMs : 0;
-    log.info({ signal, drainMs }, config.control.birdInclude ? 'stopping: withdrawing the route, answering during the drain window' : 'stopping');
+    const drainMs = control.routing ? config.drainMs : 0;
+    log.info({ signal, drainMs }, control.routing ? 'stopping: withdrawing the route, answering during the drain window' : 'stopping');
     await control.shutdown();
     secondaries?.stop();
     await new Promise((r) => setTimeout(r, drainMs));
@@ -127,7 +135,8 @@ async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
   };
   server.onNotify = (origin, from) => send({ kind: 'notify', origin, from });
   await server.start();
-  const agent = new ControlAgent(server, send, config.debugEndpoints, () => process.exit(0));
+  const workerId = Number(process.env.ANYCASTD_WORKER_ID ?? 0);
+  const agent = new ControlAgent(server, send, { workerId, debug: config.debugEndpoints, reportRss: true }, () => process.exit(0));
   agent.start();
   process.on('message', (msg: ToWorker) => agent.handle(msg));
   // The primary decides when to stop, after the drain window: signals sent to the whole group
@@ -140,4 +149,21 @@ async function runDataWorker(config: ServeConfig, log: Logger): Promise<void> {
     process.exit(1);
   });
   send({ kind: 'ready', listening: config.server.listen.map(formatListen) });
+}
+
+/** Thread mode's data process: shared zones, N data threads, relaying the control plane's messages. */
+async function runThreadHost(config: ServeConfig, options: ServeOptions, log: Logger): Promise<void> {
+  const send = (msg: object) => {
+    if (process.connected) process.send!(msg);
+  };
+  const host = new ThreadHost({ server: config.server, workers: config.workers, debug: config.debugEndpoints, logLevel: options.logLevel, logFormat: options.logFormat }, send, log);
+  process.on('message', (msg: ToDataProcess) => host.handle(msg));
+  // As a cluster worker: the control plane decides when to stop (after the drain window).
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+  process.on('disconnect', () => {
+    log.error('control plane gone; stopping');
+    process.exit(1);
+  });
+  await host.start();
 }

@@ -2,7 +2,7 @@
 
 import type { Logger } from 'pino';
 import type { ControlRequest } from './control-protocol.js';
-import type { ToWorker } from './ipc.js';
+import type { ToWorker } from '../contract/ipc.js';
 
 export interface CommandTargets {
   status(): object;
@@ -31,12 +31,17 @@ export function controlHandler(t: CommandTargets, log: Logger): (req: ControlReq
         await t.reload();
         return t.status();
       case 'debug-block':
-      case 'debug-load': {
+      case 'debug-load':
+      case 'debug-crash': {
         if (!t.debugCommands) throw new Error(`${req.cmd} needs serve --debug-endpoints (tests only)`);
+        // args.worker aims block and crash at one worker (process or thread); without it, all of them.
+        const worker = req.args.worker === undefined ? {} : { worker: req.args.worker };
         const msg: ToWorker =
           req.cmd === 'debug-block'
-            ? { kind: 'debug-block', ms: Math.min(req.args.ms ?? 2000, MAX_DEBUG_BLOCK_MS) }
-            : { kind: 'debug-load', busyMs: req.args.busyMs ?? 0, periodMs: Math.max(10, req.args.periodMs ?? 100) };
+            ? { kind: 'debug-block', ms: Math.min(req.args.ms ?? 2000, MAX_DEBUG_BLOCK_MS), ...worker }
+            : req.cmd === 'debug-crash'
+              ? { kind: 'debug-crash', ...worker }
+              : { kind: 'debug-load', busyMs: req.args.busyMs ?? 0, periodMs: Math.max(10, req.args.periodMs ?? 100) };
         log.warn({ debug: msg }, 'debug trigger');
         t.broadcast(msg);
         return msg;

@@ -1,7 +1,7 @@
 // expectedZones: the self-check probes each zone every worker serves for the oldest serial among them (RFC 1982 order).
 
 import { describe, expect, it } from 'vitest';
-import type { WorkerReport } from './ipc.js';
+import type { WorkerReport } from '../contract/ipc.js';
 import { expectedZones } from './control-plane.js';
 
 /** A worker report with only the zone list filled in: the rest is not read. */

@@ -1,4 +1,4 @@
-// The control loop: every interval, ask the workers and our own sockets how we are, fold that into one state, tell BIRD.
+// The control loop: every interval, ask the workers and our own sockets how we are, fold that into one state, tell the router daemon.
 
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -8,12 +8,16 @@ import { routingFor } from '../health/state.js';
 import type { Transition } from '../health/state.js';
 import type { CheckRound } from '../health/check-result.js';
 import { judgeOverload, type LoadFigures } from '../health/overload.js';
-import { BirdAnnouncer, type AnnouncerStatus } from '../bird/announcer.js';
+import type { AnnouncerStatus } from '../bird/announcer.js';
+import { BirdRouting } from '../bird/controller.js';
+import { FrrController, type FrrStatus } from '../frr/controller.js';
+import type { RouterKind, RoutingController, RoutingSpec } from '../routing/controller.js';
 import type { ListenAddress } from '../transport/address.js';
 import { runSelfCheck, type SelfCheckOutcome, type ZoneExpectation } from './self-check.js';
-import type { DataWorkers, WorkerReply } from './workers.js';
-import type { WorkerReport } from './ipc.js';
-import { serialLess } from '../zone/serial.js';
+import type { WorkerReply } from './workers.js';
+import type { DataPath } from './data-path.js';
+import type { WorkerReport } from '../contract/ipc.js';
+import { serialLess } from '../zone/records/serial.js';
 import type { Secondaries } from '../xfr/secondaries.js';
 
 export interface ControlConfig {
@@ -29,6 +33,10 @@ export interface ControlConfig {
   anycast: string[];
   birdInclude: string | null;
   birdSocket: string;
+  /** --router: which daemon to steer. */
+  router?: RouterKind;
+  /** --frr-vtysh: vtysh's path, optionally with arguments. */
+  frrVtysh?: string;
   prependCount: number;
   med: number | null;
   maintenanceFile: string | null;
@@ -45,7 +53,7 @@ export interface RoundRecord {
 
 export class ControlPlane {
   readonly machine: HealthStateMachine;
-  readonly announcer: BirdAnnouncer | null;
+  readonly routing: RoutingController | null;
   readonly transitions: Transition[] = [];
   readonly transitionCounts = new Map<string, number>();
   lastRound: RoundRecord | null = null;
@@ -57,6 +65,7 @@ export class ControlPlane {
   private stopping = false;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private inFlight: Promise<void> | null = null;
   private lastTotal: { at: number; queries: number } | null = null;
   private expected: ZoneExpectation[] = [];
   private readonly lastReports = new Map<number, WorkerReport>();
@@ -76,14 +85,12 @@ export class ControlPlane {
     return false;
   }
 
-  constructor(private readonly config: ControlConfig, private readonly workers: DataWorkers, private readonly log: Logger) {
+  constructor(private readonly config: ControlConfig, private readonly workers: DataPath, private readonly log: Logger) {
     this.machine = new HealthStateMachine({ rise: config.rise, fall: config.fall, holdDownMs: config.holdDownMs, now: performance.now() });
-    this.announcer = config.birdInclude
-      ? new BirdAnnouncer({ includePath: config.birdInclude, socketPath: config.birdSocket, logger: log })
-      : null;
+    this.routing = routingController(config, log);
   }
 
-  /** Writes the withdrawn state at once (BIRD needs the file to exist), then checks every interval. */
+  /** Sets the withdrawn state at once (BIRD needs the file to exist; FRR gets our objects), then checks every interval. */
   start(): void {
     void this.announce('starting: not yet checked');
     const tick = async () => {
@@ -103,13 +110,22 @@ export class ControlPlane {
   setDrain(on: boolean): Promise<void> {
     this.drainRequested = on;
     this.log.info({ drain: on }, on ? 'drain requested' : 'undrain requested');
-    return this.round();
+    return this.freshRound();
   }
 
   /** SIGTERM: withdraw now; the caller keeps answering for the drain window, then stops the workers. */
   async shutdown(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.freshRound();
+  }
+
+  /**
+   * A round that starts after the one in flight: a drain or a stop must not be swallowed by a round that began
+   * before it was asked for (with FRR a round may be waiting on vtysh).
+   */
+  private async freshRound(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
     await this.round();
   }
 
@@ -117,6 +133,8 @@ export class ControlPlane {
   async round(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    let finished!: () => void;
+    this.inFlight = new Promise<void>((resolve) => (finished = resolve));
     const started = performance.now();
     try {
       const timeout = Math.max(100, Math.min(1000, Math.floor(this.config.checkIntervalMs * 0.75)));
@@ -160,13 +178,17 @@ export class ControlPlane {
       if (transition) {
         this.recordTransition(transition);
         await this.announce(transition.reason);
-      } else if (this.announcer && this.needsReapply()) {
-        await this.announce(this.machine.reason);
+      } else if (this.routing) {
+        // The daemon lags the state (it was absent, an apply failed, bgpd restarted): apply again.
+        const result = await this.routing.reconcile(this.spec(this.machine.reason));
+        if (result) this.logResult(result);
       }
     } catch (err) {
       this.log.error({ err }, 'health round failed');
     } finally {
       this.running = false;
+      this.inFlight = null;
+      finished();
       this.onRound?.();
     }
   }
@@ -209,25 +231,23 @@ export class ControlPlane {
     this.log[level]({ from: t.from, to: t.to, routing: routingFor(t.to) }, `health: ${t.from} -> ${t.to}: ${t.reason}`);
   }
 
-  /** The include file lags the state (BIRD was absent, a write failed): try again each round. */
-  private needsReapply(): boolean {
-    const s = this.announcer!.status();
-    if (s.busy) return false;
-    const want = routingFor(this.machine.state);
-    return s.written?.state !== want || s.lastReload?.ok !== true;
+  private spec(reason: string): RoutingSpec {
+    return { state: routingFor(this.machine.state), prefixes: this.config.anycast, prependCount: this.config.prependCount, med: this.config.med, reason };
   }
 
   private async announce(reason: string): Promise<void> {
-    if (!this.announcer) return;
-    const state = routingFor(this.machine.state);
-    const result = await this.announcer.apply({
-      state, prefixes: this.config.anycast, prependCount: this.config.prependCount, med: this.config.med, reason,
-    });
+    if (!this.routing) return;
+    this.logResult(await this.routing.apply(this.spec(reason)));
+  }
+
+  private logResult(result: Awaited<ReturnType<RoutingController['apply']>>): void {
     if (result.superseded) return;
-    if (!result.written || !result.reloaded) {
-      this.log.error({ state, error: result.error, kind: result.errorKind, attempts: result.attempts }, 'BIRD not updated; DNS keeps serving, will retry');
+    const daemon = this.routing!.router === 'bird' ? 'BIRD' : 'FRR';
+    const state = routingFor(this.machine.state);
+    if (!result.applied) {
+      this.log.error({ state, error: result.error, kind: result.errorKind, attempts: result.attempts }, `${daemon} not updated; DNS keeps serving, will retry`);
     } else {
-      this.log.info({ state, code: result.code, ms: Math.round(result.durationMs) }, 'BIRD updated');
+      this.log.info({ state, attempts: result.attempts, ms: Math.round(result.durationMs) }, `${daemon} updated`);
     }
   }
 
@@ -236,7 +256,11 @@ export class ControlPlane {
   }
 
   birdStatus(): AnnouncerStatus | null {
-    return this.announcer?.status() ?? null;
+    return this.routing instanceof BirdRouting ? this.routing.birdStatus() : null;
+  }
+
+  frrStatus(): FrrStatus | null {
+    return this.routing instanceof FrrController ? this.routing.status() : null;
   }
 
   wallTime(at: number): number {
@@ -270,4 +294,10 @@ export function expectedZones(reports: WorkerReport[]): ZoneExpectation[] {
 /** Every worker (as last heard from) serves at least one zone. */
 export function zonesLoaded(reports: WorkerReport[]): boolean {
   return reports.length > 0 && reports.every((r) => r.zones.some((z) => z.serial !== null));
+}
+
+/** The daemon to steer, or null when announcing is off (BIRD without --bird-include, or no --anycast). */
+function routingController(config: ControlConfig, log: Logger): RoutingController | null {
+  if (config.router === 'frr') return config.anycast.length ? new FrrController({ vtysh: config.frrVtysh, logger: log }) : null;
+  return config.birdInclude ? new BirdRouting({ includePath: config.birdInclude, socketPath: config.birdSocket, logger: log }) : null;
 }

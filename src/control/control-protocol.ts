@@ -12,7 +12,7 @@ export const CONTROL_LIMITS = {
   idleMs: 10_000,
 } as const;
 
-export const CONTROL_COMMANDS = ['status', 'drain', 'undrain', 'reload', 'debug-block', 'debug-load'] as const;
+export const CONTROL_COMMANDS = ['status', 'drain', 'undrain', 'reload', 'debug-block', 'debug-load', 'debug-crash'] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
 export interface ControlRequest {

@@ -1,6 +1,8 @@
 // The read-only HTTP listener, in its own thread: a flood of connections costs CPU, never the health loop's turn.
 
+import { readlinkSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type AllowPrefix, allowChecker } from './http-allow.js';
 
@@ -40,13 +42,32 @@ export interface HttpThreadConfig {
 
 export type ToHttpThread = { kind: 'snapshot'; seq: number; snapshot: HttpSnapshot } | { kind: 'close' };
 export type FromHttpThread =
-  | { kind: 'listening'; port: number }
+  | { kind: 'listening'; port: number; niceError: string | null }
   | { kind: 'listen-error'; message: string }
   | { kind: 'published'; seq: number; counters: HttpCounters };
 
 const ALLOW = 'GET, HEAD';
 
+/** Nice value of this thread: under CPU contention, DNS and the health loop run first. */
+export const HTTP_THREAD_NICE = 10;
+
+/**
+ * Lowers this thread's priority only (Linux: setpriority on the thread id, found through /proc/thread-self).
+ * Best effort: elsewhere, or where a seccomp filter refuses setpriority, the thread keeps the process's priority.
+ */
+function lowerThreadPriority(): string | null {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid === process.pid) return 'no thread id';
+    os.setPriority(tid, HTTP_THREAD_NICE);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 function serve(config: HttpThreadConfig, port: NonNullable<typeof parentPort>): void {
+  const niceError = lowerThreadPriority();
   let snapshot: HttpSnapshot | null = null;
   const counters: HttpCounters = { requests: 0, deniedByAllowList: 0, droppedOverLimit: 0, refusedMethod: 0, refusedBody: 0 };
   const allowed = allowChecker(config.allow);
@@ -102,7 +123,7 @@ function serve(config: HttpThreadConfig, port: NonNullable<typeof parentPort>): 
   server.once('error', (err) => port.postMessage({ kind: 'listen-error', message: err.message } satisfies FromHttpThread));
   server.listen(config.port, config.host, () => {
     server.on('error', () => undefined);
-    port.postMessage({ kind: 'listening', port: (server.address() as { port: number }).port } satisfies FromHttpThread);
+    port.postMessage({ kind: 'listening', port: (server.address() as { port: number }).port, niceError } satisfies FromHttpThread);
   });
   port.on('message', (msg: ToHttpThread) => {
     if (msg.kind === 'close') {

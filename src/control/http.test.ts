@@ -65,7 +65,7 @@ describe('control HTTP', () => {
     }));
     dns = new DnsServer(serve.server, silent);
     await dns.start();
-    agent = new ControlAgent(dns, () => undefined, false, () => undefined);
+    agent = new ControlAgent(dns, () => undefined, { workerId: 0, debug: false, reportRss: true }, () => undefined);
     config = { ...serve.control, maxElu: null };
   });
 

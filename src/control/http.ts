@@ -7,8 +7,8 @@ import type { ControlPlane } from './control-plane.js';
 import type { AllowPrefix } from './http-allow.js';
 import type { FromHttpThread, HttpCounters, HttpSnapshot, HttpThreadConfig, ToHttpThread } from './http-thread.js';
 import type { LoopLagWindow } from './loop-lag.js';
-import type { ZoneFileStatus } from '../zone/zone-manager.js';
-import { startThread } from '../worker-thread.js';
+import type { ZoneFileStatus } from '../contract/zone-status.js';
+import { startThread } from '../lib/worker-thread.js';
 
 export interface HttpOptions {
   listen: ListenAddress;
@@ -59,7 +59,9 @@ export function statusDocument(control: ControlPlane, version: string, extras: S
     udpIo: first?.udpIo ?? null,
     ...(control.secondary && control.secondary.catalogs.size ? { catalogs: control.secondary.catalogStatus() } : {}),
     workers: reports,
+    router: control.routing?.router ?? null,
     bird: control.birdStatus(),
+    frr: control.frrStatus(),
     transitions: control.transitions.slice(-10),
     ...extras,
   };
@@ -122,6 +124,7 @@ export function startHttp(opts: HttpOptions, render: () => HttpSnapshot, log: Lo
     worker.on('message', (msg: FromHttpThread) => {
       if (msg.kind === 'listening') {
         service.port = msg.port;
+        if (msg.niceError) log.debug({ err: msg.niceError }, 'HTTP thread keeps the normal priority');
         started(null);
         void service.publish();
       } else if (msg.kind === 'listen-error') {

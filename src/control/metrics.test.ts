@@ -6,7 +6,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ControlPlane, type ControlConfig, type RoundRecord } from './control-plane.js';
 import type { DataWorkers, WorkerReply } from './workers.js';
-import type { WorkerReport } from './ipc.js';
+import type { WorkerReport } from '../contract/ipc.js';
 import { renderMetrics } from './metrics.js';
 
 const NAME = /^anycastd_[a-z0-9]+_[a-z0-9_]+$/;
@@ -41,8 +41,9 @@ function report(over: Partial<WorkerReport> = {}): WorkerReport {
 }
 
 /** A real ControlPlane (never started) over a DataWorkers that is never asked, with a round filled in. */
-function controlWith(opts: { bird: boolean; workers?: WorkerReply[] }): ControlPlane {
-  const config = { ...CONTROL_CONFIG, birdInclude: opts.bird ? '/nonexistent/anycastd/bird-anycast.conf' : null };
+function controlWith(opts: { bird: boolean; frr?: boolean; workers?: WorkerReply[] }): ControlPlane {
+  const config: ControlConfig = { ...CONTROL_CONFIG, birdInclude: opts.bird ? '/nonexistent/anycastd/bird-anycast.conf' : null };
+  if (opts.frr) Object.assign(config, { router: 'frr', frrVtysh: '/nonexistent/vtysh' });
   const control = new ControlPlane(config, {} as DataWorkers, pino({ level: 'silent' }));
   const workers = opts.workers ?? [{ id: 0, pid: 1234, report: report() }, { id: 1, pid: 1235, report: report({ pid: 1235 }) }];
   const round: RoundRecord = {
@@ -189,6 +190,9 @@ describe('renderMetrics', () => {
 
   it('matches the README: every family listed there, with the same labels, and nothing unlisted', () => {
     const listed = readmeMetrics();
+    // The FRR families appear instead of the BIRD ones with --router frr.
+    const withFrr = parseExposition(renderMetrics(controlWith({ bird: false, frr: true }), 2, 3, access));
+    for (const [name, f] of withFrr) if (!families.has(name)) families.set(name, f);
     for (const f of families.values()) {
       expect(listed.has(f.name), `${f.name} is not in the README's Metrics section`).toBe(true);
       const labels = [...new Set(f.samples.flatMap((s) => Object.keys(s.labels)))].sort();

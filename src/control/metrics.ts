@@ -2,7 +2,7 @@
 
 import { NODE_STATES } from '../health/state.js';
 import type { ControlPlane } from './control-plane.js';
-import type { WorkerReport } from './ipc.js';
+import type { WorkerReport } from '../contract/ipc.js';
 import { RRL_ACTION_NAMES } from '../abuse/rrl.js';
 import { COOKIE_RESULT_NAMES } from '../abuse/server-cookie.js';
 import type { ControlCounters } from './control-socket.js';
@@ -116,6 +116,17 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
     m.family('anycastd_bird_last_success_timestamp_seconds', 'gauge', 'When BIRD last took our state.');
     m.sample('anycastd_bird_last_success_timestamp_seconds', (bird.lastSuccessAt ?? 0) / 1000);
   }
+  const frr = control.frrStatus();
+  if (frr) {
+    m.family('anycastd_frr_applies_total', 'counter', 'States FRR took and showed back (running-config read back).').sample('anycastd_frr_applies_total', frr.applies);
+    m.family('anycastd_frr_apply_failures_total', 'counter', 'Failed FRR applies (after retries), by kind.');
+    for (const [kind, n] of Object.entries(frr.applyFailures)) m.sample('anycastd_frr_apply_failures_total', n, { kind });
+    m.family('anycastd_frr_vtysh_runs_total', 'counter', 'vtysh invocations (reads and writes).').sample('anycastd_frr_vtysh_runs_total', frr.vtyshRuns);
+    m.family('anycastd_frr_drifts_total', 'counter', 'Times bgpd no longer showed our state (restarted) and it was re-applied.').sample('anycastd_frr_drifts_total', frr.drifts);
+    m.family('anycastd_frr_applied', 'gauge', '1 when FRR showed our current state at the last look.').sample('anycastd_frr_applied', frr.applied ? 1 : 0);
+    m.family('anycastd_frr_last_success_timestamp_seconds', 'gauge', 'When FRR last took our state.');
+    m.sample('anycastd_frr_last_success_timestamp_seconds', (frr.lastSuccessAt ?? 0) / 1000);
+  }
 
   const zones = reports[0]?.zones ?? [];
   m.family('anycastd_zone_load_errors_total', 'counter', 'Zone files that failed to load (the previous version kept serving).');
@@ -145,6 +156,10 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
   }
   m.family('anycastd_zone_refresh_timestamp_seconds', 'gauge', 'When each secondary zone was last refreshed successfully.');
   for (const z of secZones) m.sample('anycastd_zone_refresh_timestamp_seconds', (z.lastRefreshAt ?? 0) / 1000, { zone: z.origin });
+  m.family('anycastd_zone_refresh_interval_seconds', 'gauge', 'The SOA REFRESH each secondary zone is refreshed at.');
+  for (const z of secZones) if (z.refreshSeconds !== null) m.sample('anycastd_zone_refresh_interval_seconds', z.refreshSeconds, { zone: z.origin });
+  m.family('anycastd_zone_expiry_timestamp_seconds', 'gauge', 'When each secondary zone expires (SOA EXPIRE after the last successful refresh).');
+  for (const z of secZones) if (z.expiresAt !== null) m.sample('anycastd_zone_expiry_timestamp_seconds', z.expiresAt / 1000, { zone: z.origin });
   m.family('anycastd_zone_expired', 'gauge', '1 when a secondary zone is past its SOA EXPIRE (answered SERVFAIL).');
   for (const z of secZones) m.sample('anycastd_zone_expired', z.expired ? 1 : 0, { zone: z.origin });
 

@@ -4,7 +4,7 @@ import net from 'node:net';
 import dns2 from 'dns2';
 import type { ListenAddress } from '../transport/address.js';
 import { formatListen } from '../transport/address.js';
-import { serialGreater } from '../zone/serial.js';
+import { serialGreater } from '../zone/records/serial.js';
 
 const { Packet } = dns2;
 

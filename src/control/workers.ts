@@ -2,7 +2,8 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { type FromWorker, type ToWorker, type WorkerReport, isFromWorker } from './ipc.js';
+import { type FromWorker, type ToWorker, type WorkerReport, isFromWorker } from '../contract/ipc.js';
+import type { DataPath } from './data-path.js';
 import { dataWorkerEnv } from './worker-env.js';
 
 export interface WorkerReply {
@@ -21,9 +22,11 @@ interface Slot {
   waiting: Map<number, (msg: FromWorker) => void>;
 }
 
-const RESTART_BACKOFF_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
+export const RESTART_BACKOFF_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
 
-export class DataWorkers {
+/** Cluster mode (the Node 20 fallback): one process per worker, each with its own copy of every zone. */
+export class DataWorkers implements DataPath {
+  readonly mode = 'processes';
   private readonly slots: Slot[] = [];
   private seq = 0;
   private stopping = false;
@@ -98,17 +101,7 @@ export class DataWorkers {
     const base = { id: slot.id, pid: worker?.process.pid };
     if (!worker || !slot.ready) return Promise.resolve({ ...base, report: null, error: worker ? 'starting' : 'not running' });
     const seq = ++this.seq;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        slot.waiting.delete(seq);
-        resolve({ ...base, report: null, error: `did not answer within ${timeoutMs} ms (event loop blocked?)` });
-      }, timeoutMs);
-      slot.waiting.set(seq, (msg) => {
-        clearTimeout(timer);
-        resolve({ ...base, report: msg.kind === 'report' ? msg.report : null });
-      });
-      this.send(worker, { kind: 'report', seq });
-    });
+    return askForReport(slot.waiting, seq, timeoutMs, base, () => this.send(worker, { kind: 'report', seq }));
   }
 
   /** Recompiles every zone in every worker (SIGHUP, `anycastd reload`); resolves when all are done or gone. */
@@ -161,4 +154,22 @@ export class DataWorkers {
       }),
     );
   }
+}
+
+/** Sends one report request and waits for the answer; a worker silent for timeoutMs has a blocked event loop. */
+export function askForReport(
+  waiting: Map<number, (msg: FromWorker) => void>, seq: number, timeoutMs: number,
+  base: { id: number; pid: number | undefined }, send: () => void,
+): Promise<WorkerReply> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      waiting.delete(seq);
+      resolve({ ...base, report: null, error: `did not answer within ${timeoutMs} ms (event loop blocked?)` });
+    }, timeoutMs);
+    waiting.set(seq, (msg) => {
+      clearTimeout(timer);
+      resolve({ ...base, report: msg.kind === 'report' ? msg.report : null });
+    });
+    send();
+  });
 }

@@ -1,17 +1,7 @@
 // Event-loop lag (p99 and max, ms) and utilisation over the last window, reset at each sample.
 
 import { type RecordableHistogram, createHistogram, performance } from 'node:perf_hooks';
-
-export interface LagWindow {
-  /** p99 of how late the probe timer fired, ms (0 when the loop keeps up). */
-  readonly lagP99Ms: number;
-  readonly lagMaxMs: number;
-  /** Event-loop utilisation over the window, 0..1. */
-  readonly elu: number;
-  readonly windowMs: number;
-  /** Lag samples in the window; a window with few samples means the loop was blocked. */
-  readonly samples: number;
-}
+import type { LagWindow } from '../contract/lag-window.js';
 
 /**
  * Why not perf_hooks.monitorEventLoopDelay: its reset() also forgets the previous tick, so the first

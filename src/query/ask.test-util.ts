@@ -5,7 +5,7 @@ import dnsPacket from 'dns-packet';
 import { QueryHandler } from './handler.js';
 import { ZoneSet } from './zoneset.js';
 import { Transport } from './stats.js';
-import { compileZoneText } from '../zone/load.js';
+import { compileZoneText } from '../zone/loading/load.js';
 
 /** A handler serving the given zone texts (each starts with its own $ORIGIN line). */
 export function handlerFor(...zoneTexts: string[]): QueryHandler {

@@ -2,7 +2,7 @@
 
 import {
   type CompiledZone, findRRset, isSubdomainNode, nodeCut, rrsetCount, rrsetTargets,
-} from '../zone/compiled.js';
+} from '../zone/compiled/compiled.js';
 import { ResponseWriter, Section } from '../wire/writer.js';
 import { T_A, T_AAAA, T_DS, T_NS, T_SOA } from '../wire/constants.js';
 import { OutcomeKind, type QueryOutcome } from './outcome.js';

@@ -4,7 +4,7 @@ import { ParseOutcome, Query, parseQuery } from '../wire/query.js';
 import { ResponseWriter } from '../wire/writer.js';
 import { copyBytes } from '../wire/bytes.js';
 import { DEFAULT_EDNS_SIZE, MIN_UDP_SIZE, RCODE_SERVFAIL } from '../wire/constants.js';
-import { ChaosResponder, type ServerIdentity } from './chaos.js';
+import { ChaosResponder, type ServerIdentity } from './roles/chaos.js';
 import { QueryStats, Transport } from './stats.js';
 import { ZoneSet } from './zoneset.js';
 import { OutcomeKind, QueryOutcome } from './outcome.js';

@@ -1,7 +1,7 @@
 // What a query's answer turned out to be: the closed set of outcomes, and the reusable record that carries one.
 
-import type { CompiledZone } from '../zone/compiled.js';
-import { nodeNameLen, nodeNameOff } from '../zone/compiled.js';
+import type { CompiledZone } from '../zone/compiled/compiled.js';
+import { nodeNameLen, nodeNameOff } from '../zone/compiled/compiled.js';
 import { NameKey } from '../wire/name-key.js';
 
 /**

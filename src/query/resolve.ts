@@ -3,7 +3,7 @@
 import {
   type CompiledZone, F_NSEC3_OWNER, findNode, findRRset, isDelegation, isDname, nodeCut, nodeFirstRRset, nodeFlags, nodeNameLen,
   nodeRRsetCount, nodeWildcard, rrsetFirstName, rrsetTtl, rrsetType,
-} from '../zone/compiled.js';
+} from '../zone/compiled/compiled.js';
 import { NameKey } from '../wire/name-key.js';
 import { MAX_NAME_OCTETS } from '../wire/name.js';
 import type { Query } from '../wire/query.js';

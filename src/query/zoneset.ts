@@ -1,6 +1,6 @@
 // The set of zones being served, found by the longest apex that is a suffix of the query name.
 
-import type { CompiledZone } from '../zone/compiled.js';
+import type { CompiledZone } from '../zone/compiled/compiled.js';
 import { bytesEqual, hashNameBackward } from '../wire/name.js';
 import type { NameKey } from '../wire/name-key.js';
 

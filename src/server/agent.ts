@@ -3,17 +3,32 @@
 import type { DnsServer } from './server.js';
 import { LagMonitor } from '../health/lag-monitor.js';
 import { OUTCOME_NAMES } from '../query/outcome.js';
-import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../control/ipc.js';
+import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../contract/ipc.js';
 import { batchSizes } from '../transport/udp-native.js';
+
+/** What the agent reads and drives: a worker process's DnsServer, or one data-path thread. */
+export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'cookieSettings' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'stop'> & {
+  zoneLoadErrors(): number;
+  /** The UDP path in use ('native' or 'dgram'), once listening. */
+  udpIo?: string | null;
+};
+
+export interface AgentOptions {
+  /** The worker (process or thread) number, for triggers aimed at one worker. */
+  workerId: number;
+  debug: boolean;
+  /** Threads share one process: only one of them reports its RSS, so the sum stays right. */
+  reportRss: boolean;
+}
 
 export class ControlAgent {
   private readonly lag = new LagMonitor();
   private loadTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly server: DnsServer,
+    private readonly server: AgentTarget,
     private readonly send: (msg: FromWorker) => void,
-    private readonly debug: boolean,
+    private readonly options: AgentOptions,
     private readonly exit: () => void,
   ) {}
 
@@ -42,15 +57,25 @@ export class ControlAgent {
         void this.server.stop().then(this.exit);
         return;
       case 'debug-block':
-        if (this.debug) busyWait(msg.ms);
+        if (this.options.debug && this.aimedAtMe(msg.worker)) busyWait(msg.ms);
+        return;
+      case 'debug-crash':
+        // Thrown outside any handler, as a bug would: a thread dies, a process exits.
+        if (this.options.debug && this.aimedAtMe(msg.worker)) setImmediate(() => {
+          throw new Error('debug crash requested');
+        });
         return;
       case 'debug-load':
-        if (!this.debug) return;
+        if (!this.options.debug) return;
         if (this.loadTimer) clearInterval(this.loadTimer);
         this.loadTimer = null;
         if (msg.busyMs > 0) this.loadTimer = setInterval(() => busyWait(msg.busyMs), msg.periodMs);
         return;
     }
+  }
+
+  private aimedAtMe(worker: number | undefined): boolean {
+    return worker === undefined || worker === this.options.workerId;
   }
 
   report(): WorkerReport {
@@ -75,10 +100,10 @@ export class ControlAgent {
       outcomes,
       tcpConnections: this.server.tcpConnections(),
       lag: this.lag.sample(),
-      rssBytes: mem.rss,
+      rssBytes: this.options.reportRss ? mem.rss : 0,
       heapUsedBytes: mem.heapUsed,
       zones: this.server.zoneStatus(),
-      zoneLoadErrors: this.server.zones.loadErrors + (this.server.xfrZones?.loadErrors ?? 0),
+      zoneLoadErrors: this.server.zoneLoadErrors(),
       notifyRefused: this.server.handler.notify.refusedCount,
       abuse: this.abuse(),
       udpIo: this.server.udpIo ?? undefined,

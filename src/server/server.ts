@@ -8,9 +8,11 @@ import { listenUdp } from '../transport/udp.js';
 import { type UdpIo, type UdpIoChoice, type UdpListener, listenUdpNative, resolveUdpIo } from '../transport/udp-native.js';
 import { listenTcp, type TcpLimits, type TcpListener } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
-import { ZoneCompileWorker } from '../zone/compile-pool.js';
-import { DEFAULT_ZONE_MANAGER_OPTIONS, ZoneManager, type ZoneFileStatus, type ZoneManagerOptions } from '../zone/zone-manager.js';
-import type { CompiledZone } from '../zone/compiled.js';
+import { ZoneCompileWorker } from '../zone/loading/compile-pool.js';
+import { DEFAULT_ZONE_MANAGER_OPTIONS, ZoneManager, type ZoneManagerOptions } from '../zone/loading/zone-manager.js';
+import type { ZoneFileStatus } from '../contract/zone-status.js';
+import type { AgentTarget } from './agent.js';
+import type { CompiledZone } from '../zone/compiled/compiled.js';
 import type { SecondaryConfig, SecondarySource } from '../xfr/secondary-config.js';
 import { expiredAt } from '../xfr/xfr-store.js';
 import { ResponseRateLimiter, type RrlSettings } from '../abuse/rrl.js';
@@ -26,7 +28,7 @@ export interface ServerConfig extends HandlerOptions {
   udpIo?: UdpIoChoice;
 }
 
-export class DnsServer {
+export class DnsServer implements AgentTarget {
   readonly handler: QueryHandler;
   private readonly compiler = new ZoneCompileWorker();
   private udp: UdpListener[] = [];
@@ -123,6 +125,10 @@ export class DnsServer {
 
   tcpConnections(): number {
     return this.tcp.reduce((n, t) => n + t.connections.size, 0);
+  }
+
+  zoneLoadErrors(): number {
+    return this.zones.loadErrors + (this.xfrZones?.loadErrors ?? 0);
   }
 
   async reloadZones(): Promise<void> {

@@ -31,7 +31,7 @@ export interface TcpListener {
   close(): Promise<void>;
 }
 
-export function listenTcp(addr: ListenAddress, handler: QueryHandler, limits: TcpLimits, log: Logger): Promise<TcpListener> {
+export function listenTcp(addr: ListenAddress, handler: QueryHandler, limits: TcpLimits, log: Logger, reusePort = false): Promise<TcpListener> {
   const connections = new Set<net.Socket>();
   const server = net.createServer({ noDelay: true, pauseOnConnect: false }, (socket) => {
     connections.add(socket);
@@ -42,7 +42,8 @@ export function listenTcp(addr: ListenAddress, handler: QueryHandler, limits: Tc
   server.on('error', (err) => log.error({ err, listen: formatListen(addr) }, 'TCP listener error'));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port: addr.port, host: addr.host, ipv6Only: addr.family === 6, backlog: 511 }, () => {
+    // reusePort (Node >= 22.12): each data-path thread has its own listener on the port.
+    server.listen({ port: addr.port, host: addr.host, ipv6Only: addr.family === 6, backlog: 511, ...(reusePort ? { reusePort: true } : {}) }, () => {
       server.off('error', reject);
       resolve({
         server,

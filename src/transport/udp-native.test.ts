@@ -10,7 +10,7 @@ import { listenUdp } from './udp.js';
 import { ADDON_FILE, BATCH, type UdpListener, batchSizes, listenUdpNative, loadUdpBatchAddon, nativeUnavailableReason } from './udp-native.js';
 import { QueryHandler } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
-import { compileZoneText } from '../zone/load.js';
+import { compileZoneText } from '../zone/loading/load.js';
 import { ResponseRateLimiter, DEFAULT_RRL } from '../abuse/rrl.js';
 import type { ListenAddress } from './address.js';
 

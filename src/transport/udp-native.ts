@@ -10,9 +10,9 @@ import { servfailFor } from './servfail.js';
 import { SockaddrReader } from './sockaddr.js';
 import { limit } from './udp-limit.js';
 
-export const UDP_IO_CHOICES = ['auto', 'native', 'dgram'] as const;
-export type UdpIoChoice = (typeof UDP_IO_CHOICES)[number];
-export type UdpIo = 'native' | 'dgram';
+import type { UdpIo, UdpIoChoice } from './udp-io.js';
+
+export type { UdpIo, UdpIoChoice } from './udp-io.js';
 
 /** What every UDP listener offers the server, whichever path carries it. */
 export interface UdpListener {

@@ -20,8 +20,16 @@ function replyLookup(address: string, _family: unknown, callback: (err: Error | 
  * `rrl` null (--rrl-rate 0) leaves the receive path as it was without RRL: one null test per datagram
  * (bench/run.mjs --quick --parts udp, 3 A/B pairs against main: median 6.2 CPU µs/query against 6.0, within the noise).
  */
-export function listenUdp(addr: ListenAddress, handler: QueryHandler, log: Logger, rrl: ResponseRateLimiter | null = null): Promise<dgram.Socket> {
+export function listenUdp(
+  addr: ListenAddress,
+  handler: QueryHandler,
+  log: Logger,
+  rrl: ResponseRateLimiter | null = null,
+  /** One socket per data-path thread on the same port; the kernel spreads flows (Node >= 22.12, Linux). */
+  reusePort = false,
+): Promise<dgram.Socket> {
   const socket = dgram.createSocket({
+    ...(reusePort ? { reusePort: true } : {}),
     type: addr.family === 6 ? 'udp6' : 'udp4',
     ipv6Only: addr.family === 6,
     reuseAddr: false,

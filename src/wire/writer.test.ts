@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
 import { Query, parseQuery } from './query.js';
 import { ResponseWriter, Section } from './writer.js';
-import { compileZoneText } from '../zone/load.js';
-import { findNode, findRRset } from '../zone/compiled.js';
+import { compileZoneText } from '../zone/loading/load.js';
+import { findNode, findRRset } from '../zone/compiled/compiled.js';
 import { hashNameBackward } from './name.js';
 import { wire } from './wire-name.test-util.js';
 

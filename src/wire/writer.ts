@@ -6,7 +6,7 @@ import type { Query } from './query.js';
 import { C_IN, EDE_NOT_AUTHORITATIVE, EDNS_COOKIE, EDNS_EDE, EDNS_EXPIRE, EDNS_NSID, RCODE_REFUSED, T_CNAME, T_MX, T_NS, T_OPT, T_PTR, T_SOA } from './constants.js';
 import {
   type CompiledZone, findSignatures, nodeNameOff, rrsetDataEnd, rrsetDataOff, rrsetTtl, rrsetType,
-} from '../zone/compiled.js';
+} from '../zone/compiled/compiled.js';
 
 export const enum Section {
   Answer = 0,

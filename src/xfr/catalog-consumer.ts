@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { writeFileAtomic } from '../bird/atomic-write.js';
+import { writeFileAtomic } from '../lib/atomic-write.js';
 import { type CatalogMember, CatalogError, catalogMembers } from './catalog.js';
 import { SecondaryZone } from './secondary-zone.js';
 import type { SecondarySource } from './secondary-config.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { catalogMembers } from './catalog.js';
 import { ZoneData } from './zone-data.js';
 import type { WireRR } from './message.js';
-import { nameFromText } from '../zone/name-text.js';
-import { parseZoneText } from '../zone/parser.js';
+import { nameFromText } from '../zone/text/name-text.js';
+import { parseZoneText } from '../zone/text/parser.js';
 
 function zone(text: string): ZoneData {
   const records: WireRR[] = [];

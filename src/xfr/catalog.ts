@@ -1,7 +1,7 @@
 // RFC 9432 catalog zones, as a consumer: read the member list (PTR records under zones.) of a version "2" catalog.
 // Anything that breaks the schema makes the whole catalog invalid, so the caller keeps its last good member set.
 
-import { nameFromText, nameToText } from '../zone/name-text.js';
+import { nameFromText, nameToText } from '../zone/text/name-text.js';
 import { lowerName, sameName } from './message.js';
 import type { ZoneData } from './zone-data.js';
 

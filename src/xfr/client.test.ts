@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { transfer, type TransferRequest } from './client.js';
 import { ZoneData } from './zone-data.js';
-import { compileZoneText } from '../zone/load.js';
+import { compileZoneText } from '../zone/loading/load.js';
 import { FakePrimary, a, axfrSteps, ns, soa, type Rec, type Script } from './fake-primary.test-util.js';
 import type { TsigKey } from './tsig-keys.js';
 import dnsPacket from 'dns-packet';

@@ -3,7 +3,7 @@
 
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
-import { nameFromText } from '../zone/name-text.js';
+import { nameFromText } from '../zone/text/name-text.js';
 import { buildQuery } from './transfer-query.js';
 import { type TransferResult, TransferError, TransferStream, T_AXFR, T_IXFR } from './stream.js';
 import { TsigStreamVerifier, signMessage } from './tsig.js';

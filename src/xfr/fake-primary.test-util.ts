@@ -6,7 +6,7 @@ import dnsPacket from 'dns-packet';
 import { parseMessage } from './message.js';
 import { findTsig, signMessage, verifyMessage } from './tsig.js';
 import type { TsigKey } from './tsig-keys.js';
-import { nameToText } from '../zone/name-text.js';
+import { nameToText } from '../zone/text/name-text.js';
 
 export type Rec = dnsPacket.Answer;
 

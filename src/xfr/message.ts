@@ -35,9 +35,33 @@ const NAMED_RDATA = new Map<number, (string | number)[]>([
   [33, [6, 'n']],
 ]);
 
-/** Reads the name at off (following pointers), returns the uncompressed wire name and the offset after it. */
-export function readName(buf: Uint8Array, off: number): { name: Uint8Array; next: number } {
-  const out: number[] = [];
+/**
+ * Names and rdata of transferred records are copied into shared 64 KiB slabs, not one ArrayBuffer each: a
+ * 1.22M-record AXFR made millions of small buffers, and the GC pauses that followed let Knot time the transfer out.
+ * Slices are never written to after they are handed out.
+ */
+const SLAB = 65536;
+let slab = new Uint8Array(SLAB);
+let slabPos = 0;
+function keep(src: Uint8Array, from: number, to: number): Uint8Array {
+  const n = to - from;
+  if (n > SLAB / 4) return src.slice(from, to);
+  if (slabPos + n > SLAB) {
+    slab = new Uint8Array(SLAB);
+    slabPos = 0;
+  }
+  const out = slab.subarray(slabPos, slabPos + n);
+  out.set(src.subarray(from, to));
+  slabPos += n;
+  return out;
+}
+
+const nameScratch = new Uint8Array(256);
+const partsScratch = new Uint8Array(65535 + 1024);
+
+/** Reads the name at off (following pointers) into nameScratch; returns its length and the offset after it. */
+function readNameInto(buf: Uint8Array, off: number, into: Uint8Array, at: number): { len: number; next: number } {
+  let o = at;
   let p = off;
   let next = -1;
   let jumps = 0;
@@ -55,33 +79,41 @@ export function readName(buf: Uint8Array, off: number): { name: Uint8Array; next
     }
     if (len & 0xc0) throw new MessageError('bad label type');
     if (p + 1 + len > buf.length) throw new MessageError('label runs past the end of the message');
-    for (let i = 0; i <= len; i++) out.push(buf[p + i]);
-    if (out.length > 255) throw new MessageError('name longer than 255 octets');
+    if (o - at + len + 1 > 255) throw new MessageError('name longer than 255 octets');
+    into.set(buf.subarray(p, p + len + 1), o);
+    o += len + 1;
     p += len + 1;
     if (len === 0) break;
   }
-  return { name: Uint8Array.from(out), next: next < 0 ? p : next };
+  return { len: o - at, next: next < 0 ? p : next };
+}
+
+/** Reads the name at off (following pointers), returns the uncompressed wire name and the offset after it. */
+export function readName(buf: Uint8Array, off: number): { name: Uint8Array; next: number } {
+  const { len, next } = readNameInto(buf, off, nameScratch, 0);
+  return { name: keep(nameScratch, 0, len), next };
 }
 
 function expandRdata(buf: Uint8Array, type: number, start: number, end: number): Uint8Array {
   const layout = NAMED_RDATA.get(type);
-  if (!layout) return buf.slice(start, end);
-  const parts: Uint8Array[] = [];
+  if (!layout) return keep(buf, start, end);
+  let o = 0;
   let p = start;
   for (const step of layout) {
     if (typeof step === 'string') {
-      const { name, next } = readName(buf, p);
+      const { len, next } = readNameInto(buf, p, partsScratch, o);
       if (next > end) throw new MessageError(`type ${type} rdata: name runs past RDLENGTH`);
-      parts.push(name);
+      o += len;
       p = next;
     } else {
       if (p + step > end) throw new MessageError(`type ${type} rdata too short`);
-      parts.push(buf.subarray(p, p + step));
+      partsScratch.set(buf.subarray(p, p + step), o);
+      o += step;
       p += step;
     }
   }
   if (p !== end) throw new MessageError(`type ${type} rdata: ${end - p} stray octets after the fields`);
-  return Buffer.concat(parts);
+  return keep(partsScratch, 0, o);
 }
 
 /** Parses a whole message; throws MessageError on anything malformed or trailing. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakePrimary, a, axfrSteps, ns, soa, type Rec } from './fake-primary.test-util.js';
 import { Secondaries } from './secondaries.js';
 import { zoneFilePath } from './xfr-store.js';
+import { catalogDir } from './catalog-consumer.js';
 
 const CAT = 'cat.test';
 const ptr = (label: string, zone: string): Rec => ({ name: `${label}.zones.${CAT}`, type: 'PTR', ttl: 0, data: zone });
@@ -64,6 +65,8 @@ describe('catalog consumer (RFC 9432) against a scripted primary', () => {
     await until('a.test removed', () => !s.zones.has('a.test.'));
     await until('its file deleted', () => !existsSync(zoneFilePath(dir, 'a.test.')));
     expect(existsSync(zoneFilePath(dir, 'c.test.'))).toBe(true);
+    const saved = join(catalogDir(dir), `.${CAT}.members.json`);
+    await until('membership persisted', () => existsSync(saved) && JSON.parse(readFileSync(saved, 'utf8')).serial === 4);
     s.stop();
 
     // A restart with the primary gone: the persisted member set, served from --xfr-dir.

@@ -2,7 +2,7 @@
 // turned into one checked configuration shared by the control plane (transfers) and the workers (NOTIFY ACL).
 
 import { isIP } from 'node:net';
-import { nameFromText } from '../zone/name-text.js';
+import { nameFromText } from '../zone/text/name-text.js';
 import { type TsigKey, readTsigKeys } from './tsig-keys.js';
 
 export interface SecondarySource {

@@ -28,6 +28,8 @@ export interface SecondaryZoneStatus {
   records: number;
   lastRefreshAt: number | null;
   nextRefreshAt: number | null;
+  /** The SOA REFRESH in use (clamped), null before the first load. */
+  refreshSeconds: number | null;
   expiresAt: number | null;
   expired: boolean;
   lastError: string | null;
@@ -128,7 +130,8 @@ export class SecondaryZone {
   status(): SecondaryZoneStatus {
     return {
       origin: this.origin, source: 'secondary', primary: this.primary, catalog: this.opts.catalog ?? null, serial: this.serial,
-      records: this.data?.size ?? 0, lastRefreshAt: this.lastRefreshAt, nextRefreshAt: this.nextRefreshAt, expiresAt: this.expiresAt,
+      records: this.data?.size ?? 0, lastRefreshAt: this.lastRefreshAt, nextRefreshAt: this.nextRefreshAt,
+      refreshSeconds: this.data ? clamp(this.data.soa.refresh, TIMER_LIMITS.refresh) : null, expiresAt: this.expiresAt,
       expired: this.expired, lastError: this.lastError, lastErrorAt: this.lastErrorAt,
     };
   }

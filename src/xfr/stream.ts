@@ -1,10 +1,10 @@
 // Reads the messages of one AXFR or IXFR response (RFC 5936, RFC 1995) and decides what they mean:
 // a full zone, a chain of diffs, or "already up to date". Anything inconsistent rejects the whole transfer.
 
-import { nameToText } from '../zone/name-text.js';
+import { nameToText } from '../zone/text/name-text.js';
 import { type WireMessage, type WireRR, lowerName, parseMessage, sameName, soaTimers } from './message.js';
 import { TsigStreamVerifier, T_TSIG, findTsig, tsigErrorName } from './tsig.js';
-import { serialGreater } from '../zone/serial.js';
+import { serialGreater } from '../zone/records/serial.js';
 
 export const T_SOA = 6;
 export const T_AXFR = 252;

@@ -1,6 +1,6 @@
 // The queries a secondary sends: SOA, AXFR, and IXFR with the serial it holds (RFC 1995 section 3).
 
-import { nameFromText } from '../zone/name-text.js';
+import { nameFromText } from '../zone/text/name-text.js';
 
 const T_SOA = 6;
 

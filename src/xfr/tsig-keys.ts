@@ -2,7 +2,7 @@
 // Several keys per file, #, // and /* */ comments; a syntax error names file:line.
 
 import { readFileSync } from 'node:fs';
-import { nameFromText } from '../zone/name-text.js';
+import { nameFromText } from '../zone/text/name-text.js';
 
 export type TsigAlgorithm = 'hmac-md5' | 'hmac-sha1' | 'hmac-sha224' | 'hmac-sha256' | 'hmac-sha384' | 'hmac-sha512';
 

@@ -32,7 +32,7 @@ function failure(fn: () => unknown): string {
 describe('TSIG single messages', () => {
   it.each([KEY, KEY512])('signs and verifies (%#)', (key) => {
     const { message, mac } = signMessage(buildQuery(7, 'example.test.', 6), key);
-    expect(verify(message, key).mac).toEqual(mac);
+    expect(Buffer.from(verify(message, key).mac)).toEqual(Buffer.from(mac));
   });
 
   it('tells BADKEY, BADSIG and BADTIME apart', () => {

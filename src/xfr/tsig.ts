@@ -1,7 +1,7 @@
 // TSIG (RFC 8945): sign and verify single messages and multi-message streams (section 5.3.1) with node:crypto HMACs.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { nameFromText, nameToText } from '../zone/name-text.js';
+import { nameFromText, nameToText } from '../zone/text/name-text.js';
 import { type WireMessage, lowerName, sameName } from './message.js';
 import { type TsigKey, type TsigAlgorithm, TSIG_DIGESTS, algorithmWireName } from './tsig-keys.js';
 

@@ -4,9 +4,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../bird/atomic-write.js';
-import { parseZoneText } from '../zone/parser.js';
-import type { ZoneProblem } from '../zone/record.js';
+import { writeFileAtomic } from '../lib/atomic-write.js';
+import { parseZoneText } from '../zone/text/parser.js';
+import type { ZoneProblem } from '../zone/records/record.js';
 import type { WireRR } from './message.js';
 import { ZoneData } from './zone-data.js';
 

@@ -1,8 +1,8 @@
 // A transferred zone as a set of records: built from an AXFR, changed by IXFR diffs, written out as a zone file
 // that `anycastd check`, the zone compiler and Knot all read (RFC 3597 generic rdata for the less common types).
 
-import { nameToText } from '../zone/name-text.js';
-import { TYPE, typeToText } from '../zone/rdata/types.js';
+import { nameToText } from '../zone/text/name-text.js';
+import { TYPE, typeToText } from '../zone/text/rdata/types.js';
 import { type WireRR, lowerName, soaTimers } from './message.js';
 import { type Diff, T_SOA, TransferError } from './stream.js';
 

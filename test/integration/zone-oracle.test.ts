@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nameToText } from '../../src/zone/name-text.js';
-import { parseZoneFile } from '../../src/zone/parser.js';
-import type { ZoneProblem } from '../../src/zone/record.js';
-import { typeToText } from '../../src/zone/rdata-text.js';
+import { nameToText } from '../../src/zone/text/name-text.js';
+import { parseZoneFile } from '../../src/zone/text/parser.js';
+import type { ZoneProblem } from '../../src/zone/records/record.js';
+import { typeToText } from '../../src/zone/text/rdata-text.js';
 
 const CORPUS = fileURLToPath(new URL('../../src/zone/testdata', import.meta.url));
 const ZONES = readdirSync(CORPUS)

@@ -2,7 +2,7 @@
 
 import {
   type CompiledZone, Denial, NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, NSEC3_HASH_LENGTH, findNode, findRRset,
-} from '../../zone/compiled.js';
+} from '../../zone/compiled/compiled.js';
 import { findHash } from '../../zone/dnssec/denial-index.js';
 import { nsec3Hash } from '../../zone/dnssec/nsec3-hash.js';
 import { compareCanonical, labelOffsets } from '../../wire/canonical.js';

@@ -8,7 +8,7 @@ import type { ResponseWriter } from '../../wire/writer.js';
 import { C_IN, RCODE_FORMERR, RCODE_NOTAUTH, RCODE_REFUSED, T_SOA } from '../../wire/constants.js';
 import { OutcomeKind, type QueryOutcome } from '../outcome.js';
 import type { QueryContext, QueryRole } from './role.js';
-import { nameToText } from '../../zone/name-text.js';
+import { nameToText } from '../../zone/text/name-text.js';
 import type { SecondaryConfig, SecondarySource } from '../../xfr/secondary-config.js';
 import type { TsigKey } from '../../xfr/tsig-keys.js';
 import { parseMessage } from '../../xfr/message.js';

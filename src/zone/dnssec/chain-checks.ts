@@ -3,8 +3,8 @@
 import {
   type CompiledZone, Denial, NODE_STRIDE, N_NAME_OFF, N_FLAGS, N_CUT, N_RRSET_COUNT, F_NSEC3_OWNER, F_DELEGATION,
   NSEC3_HASH_LENGTH, RRSET_STRIDE, R_DATA_OFF, findRRset,
-} from '../compiled.js';
-import type { ZoneProblem } from '../record.js';
+} from '../compiled/compiled.js';
+import type { ZoneProblem } from '../records/record.js';
 import { lowerOctet, nameToString } from '../../wire/name.js';
 import { T_DS, T_NSEC, T_NSEC3 } from '../../wire/constants.js';
 import { compareHash, encodeBase32Hex } from './nsec3-hash.js';

@@ -1,11 +1,11 @@
 // Tests for signed-zone compilation: RRSIGs per covered type, canonical NSEC order, NSEC3 index, chain checks, expiry.
 
 import { describe, expect, it } from 'vitest';
-import { compileZoneText } from '../load.js';
-import { type CompiledZone, Denial, NODE_STRIDE, N_NAME_OFF, RRSET_STRIDE, R_TTL, findNode, findSignatures } from '../compiled.js';
+import { compileZoneText } from '../loading/load.js';
+import { type CompiledZone, Denial, NODE_STRIDE, N_NAME_OFF, RRSET_STRIDE, R_TTL, findNode, findSignatures } from '../compiled/compiled.js';
 import { NameKey } from '../../wire/name-key.js';
 import { nameToString } from '../../wire/name.js';
-import { nameFromText } from '../name-text.js';
+import { nameFromText } from '../text/name-text.js';
 import { encodeBase32Hex, nsec3Hash } from './nsec3-hash.js';
 import { T_A, T_NSEC } from '../../wire/constants.js';
 

@@ -3,7 +3,7 @@
 import {
   type CompiledZone, Denial, NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, N_FLAGS, N_CUT, F_NSEC3_OWNER,
   NSEC3_HASH_LENGTH, RRSET_STRIDE, R_DATA_OFF, findRRset,
-} from '../compiled.js';
+} from '../compiled/compiled.js';
 import { compareLabels } from '../../wire/canonical.js';
 import { T_NSEC, T_NSEC3 } from '../../wire/constants.js';
 import { compareHash, decodeBase32Hex, nsec3Hash } from './nsec3-hash.js';

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeBase32Hex, encodeBase32Hex, nsec3Hash } from './nsec3-hash.js';
-import { nameFromText } from '../name-text.js';
+import { nameFromText } from '../text/name-text.js';
 
 const salt = Uint8Array.from([0xaa, 0xbb, 0xcc, 0xdd]);
 

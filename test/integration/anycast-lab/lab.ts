@@ -1,5 +1,6 @@
 // The anycast lab: a router namespace running BIRD with ECMP into its kernel table, and node namespaces, each with
-// 192.0.2.1/32 on lo, its own BIRD peering with the router over a veth, and its own `anycastd serve`.
+// 192.0.2.1/32 on lo, its own routing daemon (BIRD, or FRR's bgpd) peering with the router over a veth, and its own
+// `anycastd serve` steering it.
 // Everything it creates lives inside its own namespaces (random suffix) and one temp dir, and `teardown()` removes
 // it all: processes by pid / process group, namespaces with `ip netns del`, the temp dir.
 
@@ -12,6 +13,8 @@ import { controlCall } from '../../../src/control/control-client.js';
 import type { ControlCommand } from '../../../src/control/control-protocol.js';
 import { ANYCAST, ANYCAST_PREFIX, CLI, GroupProcess, HTTP, NODES, type NodeName, ROUTER_AS, type RunResult, ZONE, must, nodeAddr, nodeAs, nodeIndex, routerAddr, run, sleep } from './base.js';
 import { Bird } from './bird.js';
+import { Frr } from './frr.js';
+import { parseRunningConfig } from '../../../src/frr/config.js';
 import { RouteWatcher } from './route-watcher.js';
 
 export function zoneText(serial: number, extra = ''): string {
@@ -33,6 +36,9 @@ export function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
+/** The routing daemon on the nodes (the router always runs BIRD). */
+export type NodeDaemon = 'bird' | 'frr';
+
 export interface ServeOptions {
   zonesDir?: string;
   extraArgs?: string[];
@@ -46,6 +52,8 @@ export class LabNode {
   /** The node's --control-socket: a path on the shared filesystem, so the test process reaches it from outside the namespace. */
   readonly controlSocket: string;
   readonly bird: Bird;
+  /** FRR (zebra, staticd, bgpd) when the lab runs FRR on the nodes. */
+  readonly frr: Frr | null;
   agent!: NsAgent;
   service: GroupProcess | null = null;
   serviceLog = '';
@@ -75,11 +83,79 @@ export class LabNode {
         `}\n`,
     );
     this.bird = new Bird(this.ns, this.dir, conf);
+    if (lab.daemon === 'frr') {
+      const frrDir = join(this.dir, 'frr');
+      mkdirSync(frrDir);
+      // The operator's part of frr.conf: router bgp, the upstream, and the ANYCASTD-OUT route-map on it.
+      this.frr = new Frr(
+        this.ns,
+        frrDir,
+        [
+          'frr defaults traditional',
+          `hostname ${name}`,
+          `router bgp ${as}`,
+          ` bgp router-id ${nodeAddr(name)}`,
+          ' no bgp ebgp-requires-policy',
+          // As frr/frr.conf: a dead bgpd must take the route with it (no graceful-restart retention at the router).
+          ' bgp graceful-restart-disable',
+          // As frr/frr.conf: a changed update group sends at once (default: 1000 ms + 50 ms per peer).
+          ' coalesce-time 0',
+          ' timers bgp 2 6',
+          ` neighbor ${routerAddr(name)} remote-as ${ROUTER_AS}`,
+          ` neighbor ${routerAddr(name)} timers connect 1`,
+          ` neighbor ${routerAddr(name)} advertisement-interval 0`,
+          ' address-family ipv4 unicast',
+          `  neighbor ${routerAddr(name)} route-map ANYCASTD-OUT out`,
+          ' exit-address-family',
+          'exit',
+          '',
+        ].join('\n'),
+      );
+    } else {
+      this.frr = null;
+    }
+  }
+
+  /** The flags that point anycastd at this node's routing daemon. */
+  routingArgs(): string[] {
+    return this.frr ? ['--router', 'frr', '--frr-vtysh', this.frr.vtyshCommand] : ['--bird-include', this.include, '--bird-socket', this.bird.ctl];
   }
 
   /** The ExecStopPost equivalent, run inside the node's namespace. */
   withdrawCmd(): Promise<RunResult> {
-    return run('ip', ['netns', 'exec', this.ns, process.execPath, CLI, 'withdraw', '--bird-include', this.include, '--bird-socket', this.bird.ctl, '--anycast', ANYCAST_PREFIX], 15_000);
+    return run('ip', ['netns', 'exec', this.ns, process.execPath, CLI, 'withdraw', ...this.routingArgs(), '--anycast', ANYCAST_PREFIX], 15_000);
+  }
+
+  async startDaemon(): Promise<void> {
+    if (this.frr) await this.frr.start();
+    else await this.bird.start();
+  }
+
+  async stopDaemon(): Promise<void> {
+    if (this.frr) await this.frr.stop();
+    else await this.bird.stop();
+  }
+
+  /** kill -9 of the daemon that speaks BGP (bird, or bgpd), then start it again with only its config file. */
+  async killDaemon9(): Promise<void> {
+    if (this.frr) await this.frr.kill9('bgpd');
+    else await this.bird.kill9();
+  }
+
+  async restartKilledDaemon(): Promise<void> {
+    if (this.frr) await this.frr.startDaemon('bgpd');
+    else await this.bird.start();
+  }
+
+  /** The state the daemon holds for the anycast prefix: BIRD's include header, or the ANYCASTD list bgpd has it in. */
+  async routingState(): Promise<string> {
+    if (!this.frr) return /^# state: (\S+)$/m.exec(readFileSync(this.include, 'utf8'))?.[1] ?? 'unknown';
+    const obs = parseRunningConfig((await this.frr.vtysh(['show running-config bgpd'])).stdout);
+    const lists = [...obs.prefixLists].filter(([, entries]) => entries.some((e) => e.prefix === ANYCAST_PREFIX)).map(([name]) => name);
+    if (obs.routeMap.has(50) || lists.includes('ANYCASTD-WITHDRAW-V4')) return 'withdraw';
+    if (lists.includes('ANYCASTD-DEPREFER-V4')) return 'deprefer';
+    if (lists.includes('ANYCASTD-ANNOUNCE-V4')) return 'announce';
+    return 'withdraw'; // no list (fresh bgpd): denied by the missing route-map
   }
 
   /** One control-socket command (drain, undrain, debug-block, ...), as the operator's CLI sends it. */
@@ -98,8 +174,7 @@ export class LabNode {
       '--zones', opts.zonesDir ?? this.zonesDir,
       '--nsid', this.name,
       '--anycast', ANYCAST_PREFIX,
-      '--bird-include', this.include,
-      '--bird-socket', this.bird.ctl,
+      ...this.routingArgs(),
       '--http', HTTP,
       '--control-socket', this.controlSocket,
       '--check-interval', '200',
@@ -181,7 +256,7 @@ export class Lab {
   /** If the test process dies without afterAll (killed runner), still leave nothing behind. */
   private readonly onExit = (): void => this.teardownSync();
 
-  constructor(nodeNames: readonly NodeName[] = NODES) {
+  constructor(nodeNames: readonly NodeName[] = NODES, readonly daemon: NodeDaemon = 'bird') {
     const suffix = Math.random().toString(36).slice(2, 8);
     this.prefix = `acl${suffix}`;
     this.dir = mkdtempSync(join(tmpdir(), 'anycastd-lab-'));
@@ -232,8 +307,11 @@ export class Lab {
       await must('ip', ['-n', node.ns, 'addr', 'add', ANYCAST_PREFIX, 'dev', 'lo']);
       routerConf += `protocol bgp ${node.name} from lab_node { neighbor ${nodeAddr(node.name)} as ${nodeAs(node.name)}; }\n`;
       // The include must exist before BIRD starts: what a bird.service drop-in does with `anycastd withdraw`.
-      const w = await node.withdrawCmd();
-      if (w.code !== 0 || !existsSync(node.include)) throw new Error(`${node.name}: anycastd withdraw failed: ${w.stderr}`);
+      // (FRR needs nothing: its frr.conf has no ANYCASTD-OUT yet, which denies everything.)
+      if (!node.frr) {
+        const w = await node.withdrawCmd();
+        if (w.code !== 0 || !existsSync(node.include)) throw new Error(`${node.name}: anycastd withdraw failed: ${w.stderr}`);
+      }
     }
     const routerDir = join(this.dir, 'router');
     mkdirSync(routerDir);
@@ -241,7 +319,7 @@ export class Lab {
     writeFileSync(conf, routerConf);
     this.routerBird = new Bird(r, routerDir, conf);
     await this.routerBird.start();
-    for (const node of this.nodes.values()) await node.bird.start();
+    for (const node of this.nodes.values()) await node.startDaemon();
     this.routerAgent = new NsAgent(r);
     await this.routerAgent.start();
     for (const node of this.nodes.values()) {
@@ -296,7 +374,7 @@ export class Lab {
     for (const node of this.nodes.values()) {
       await step(`${node.name} service`, () => node.service?.destroy());
       await step(`${node.name} agent`, () => node.agent?.close());
-      await step(`${node.name} bird`, () => node.bird.stop());
+      await step(`${node.name} ${this.daemon}`, () => node.stopDaemon());
     }
     await step('router agent', () => this.routerAgent?.close());
     await step('router bird', () => this.routerBird?.stop());
@@ -335,3 +413,4 @@ export * from './base.js';
 export * from './agent-client.js';
 export * from './route-watcher.js';
 export * from './bird.js';
+export * from './frr.js';

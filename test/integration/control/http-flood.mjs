@@ -2,6 +2,7 @@
 // Plain JS so the anycast lab's namespace agent (ns-agent.mjs) can run it too.
 
 import net from 'node:net';
+import os from 'node:os';
 
 const MAX_CONNECTIONS = 5000;
 const MAX_DURATION_MS = 30_000;
@@ -15,6 +16,14 @@ export function httpFlood({ host, port, connections = 2000, slowloris = 200, dur
   connections = Math.min(connections, MAX_CONNECTIONS);
   slowloris = Math.min(slowloris, MAX_CONNECTIONS);
   durationMs = Math.min(durationMs, MAX_DURATION_MS);
+  // The attacker's CPU is not the node's: on a real network it is another machine. Here it shares the
+  // test host's cores, so it runs at the lowest priority and takes only what the node leaves idle.
+  const priorityBefore = os.getPriority();
+  try {
+    os.setPriority(19);
+  } catch {
+    // not allowed: flood at normal priority
+  }
   const deadline = Date.now() + durationMs;
   const stats = { connects: 0, connectErrors: 0, responses: 0, droppedByServer: 0, slowlorisCut: 0, open: 0, maxOpen: 0 };
   const sockets = new Set();
@@ -81,7 +90,14 @@ export function httpFlood({ host, port, connections = 2000, slowloris = 200, dur
     setTimeout(() => {
       for (const s of sockets) s.destroy();
       // 'close' handlers run after destroy; the deadline has passed, so nothing reconnects.
-      setTimeout(() => resolve({ ...stats, open: undefined, stillOpen: sockets.size }), 200);
+      setTimeout(() => {
+        try {
+          os.setPriority(priorityBefore);
+        } catch {
+          // only root may raise it again; harmless for a process that ends after the flood
+        }
+        resolve({ ...stats, open: undefined, stillOpen: sockets.size });
+      }, 200);
     }, durationMs);
   });
 }

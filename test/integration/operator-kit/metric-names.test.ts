@@ -13,28 +13,37 @@ const DASHBOARD = JSON.parse(readFileSync(join(REPO_ROOT, 'grafana/anycastd.json
 const namesIn = (text: string) => new Set([...text.matchAll(/\banycastd_[a-z0-9_]+/g)].map((m) => m[0]));
 
 describe('metric names in rules and dashboard', () => {
-  let server: RunningServer;
-  let exported = new Set<string>();
+  const servers: RunningServer[] = [];
+  const exported = new Set<string>();
   let metricsText = '';
   const scratch = mkdtempSync(join(tmpdir(), 'anycastd-kit-'));
 
   beforeAll(async () => {
+    // A BIRD include (with no BIRD behind it) makes the routing metrics appear, as on a real node; a second node
+    // steering FRR (with no vtysh behind it) shows the FRR ones.
+    const bird = await scrape(['--bird-include', join(scratch, 'bird.conf'), '--bird-socket', join(scratch, 'none.ctl')], 'anycastd_bird_writes_total');
+    const frr = await scrape(['--router', 'frr', '--frr-vtysh', join(scratch, 'no-vtysh')], 'anycastd_frr_applied');
+    metricsText = bird;
+    for (const text of [bird, frr]) for (const m of text.matchAll(/^# TYPE (anycastd_[a-z0-9_]+) /gm)) exported.add(m[1]);
+  });
+
+  /** Starts a node with `extra` flags and returns its /metrics once `waitFor` and a zone serial show. */
+  async function scrape(extra: string[], waitFor: string): Promise<string> {
     const http = await freePort();
-    // A BIRD include (with no BIRD behind it) makes the routing metrics appear, as on a real node.
-    server = await startServer({
-      args: ['--http', `127.0.0.1:${http}`, '--check-interval', '200', '--bird-include', join(scratch, 'bird.conf'), '--bird-socket', join(scratch, 'none.ctl'), '--anycast', '192.0.2.1/32'],
-    });
+    const server = await startServer({ args: ['--http', `127.0.0.1:${http}`, '--check-interval', '200', '--anycast', '192.0.2.1/32', ...extra] });
+    servers.push(server);
+    let text = '';
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       const res = await fetch(`http://127.0.0.1:${http}/metrics`).catch(() => null);
-      metricsText = res?.ok ? await res.text() : '';
-      if (metricsText.includes('anycastd_bird_writes_total') && /anycastd_zone_serial\{/.test(metricsText)) break;
+      text = res?.ok ? await res.text() : '';
+      if (text.includes(waitFor) && /anycastd_zone_serial\{/.test(text)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    exported = new Set([...metricsText.matchAll(/^# TYPE (anycastd_[a-z0-9_]+) /gm)].map((m) => m[1]));
-  });
+    return text;
+  }
   afterAll(async () => {
-    await server?.stop();
+    await Promise.all(servers.map((s) => s.stop()));
     rmSync(scratch, { recursive: true, force: true });
   });
 

@@ -42,13 +42,16 @@ describe.skipIf(!HAS_PROMTOOL)('prometheus/anycastd.rules.yml', () => {
   });
 });
 
-/** True when the test block of `alert` feeds a series for an instance that none of its expected alerts name. */
+/**
+ * True when a test block of `alert` feeds more series than it expects alerts: promtool fails on any alert that fires
+ * unexpected, so the series left over are checked as not firing.
+ */
 function otherInstanceStaysQuiet(tests: string, alert: string): boolean {
   for (const block of tests.split(/\n  - name: /)) {
     if (!block.includes(`alertname: ${alert}`)) continue;
-    const fed = new Set([...block.matchAll(/instance="(\w+)"/g)].map((m) => m[1]));
-    const expected = new Set([...block.matchAll(/instance: (\w+)/g)].map((m) => m[1]));
-    if ([...fed].some((i) => !expected.has(i))) return true;
+    const fed = block.match(/- series: /g)?.length ?? 0;
+    const expected = block.match(/- exp_labels: /g)?.length ?? 0;
+    if (fed > expected) return true;
   }
   return false;
 }

@@ -72,6 +72,10 @@ describe.skipIf(knotMissing !== null && !required)('secondary of a Knot hidden p
     const file = join(xfrDir, `${Z}zone`);
     expect(existsSync(file)).toBe(true);
     expect(execFileSync(process.execPath, [CLI, 'check', file], { encoding: 'utf8' })).toMatch(/sec\.test/);
+    // Knot loads the same file (KnotPrimary.start waits for "[zone] loaded").
+    const reader = new KnotPrimary({ zones: { [Z]: readFileSync(file, 'utf8') }, notifyPort: null });
+    await reader.start();
+    await reader.cleanup();
     const m = await until('metrics of the first transfer', async () => { const t = await metrics(); return t.includes(`anycastd_xfr_total{zone="${Z}",type="axfr",result="ok"} 1`) && t; });
     expect(m).toContain(`anycastd_xfr_total{zone="${Z}",type="axfr",result="ok"} 1`);
     expect(m).toMatch(new RegExp(`anycastd_zone_serial\\{zone="${Z.replace(/\./g, '\\.')}"\\} 1`));

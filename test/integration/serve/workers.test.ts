@@ -1,4 +1,5 @@
 // serve as operators run it: several data-path workers, a worker killed and restarted, IPv6 listeners, /status and /metrics.
+// Node 20 runs cluster processes, Node >= 22.12 threads (`npm run test:node22`): both modes pass the same checks.
 
 import { spawn, execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -9,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT, freePort } from '../support/server.js';
 import { TcpClient, answerAddresses, buildQuery, rcodeOf } from '../support/dns.js';
 import { loadUdpBatchAddon } from '../../../src/transport/udp-native.js';
+import { nodeHasReusePort } from '../../../src/control/data-path.js';
+import { controlCall } from '../../../src/control/control-client.js';
+
+const threads = nodeHasReusePort();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,7 +55,7 @@ function gone(pid: number): boolean {
 // Both UDP paths; native only where the addon is built (CI builds it; REQUIRE_E2E makes a missing one fail elsewhere).
 const paths = loadUdpBatchAddon() !== null || process.env.REQUIRE_E2E === '1' ? ['dgram', 'native'] : ['dgram'];
 
-describe.each(paths)('serve with 2 workers on IPv4 and IPv6 (--udp-io %s)', (udpIo) => {
+describe.each(paths)(`serve with 2 workers (${threads ? 'threads' : 'processes'}) on IPv4 and IPv6 (--udp-io %s)`, (udpIo) => {
   let dir: string;
   let port: number;
   let httpPort: number;
@@ -58,6 +63,7 @@ describe.each(paths)('serve with 2 workers on IPv4 and IPv6 (--udp-io %s)', (udp
   let log = '';
 
   const http = (path: string) => fetch(`http://127.0.0.1:${httpPort}${path}`, { signal: AbortSignal.timeout(2000) }).then((r) => r.text());
+  const controlSocket = join(mkdtempSync(join(tmpdir(), 'anycastd-workers-run-')), 'control.sock');
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'anycastd-workers-'));
@@ -66,8 +72,8 @@ describe.each(paths)('serve with 2 workers on IPv4 and IPv6 (--udp-io %s)', (udp
     httpPort = await freePort();
     proc = spawn(process.execPath, [
       CLI, 'serve', '--zones', dir, '--listen', `127.0.0.1:${port}`, '--listen', `[::1]:${port}`, '--workers', '2',
-      '--http', `127.0.0.1:${httpPort}`, '--check-interval', '200', '--nsid', 'w', '--udp-io', udpIo,
-      '--control-socket', join(mkdtempSync(join(tmpdir(), 'anycastd-workers-run-')), 'control.sock'),
+      '--http', `127.0.0.1:${httpPort}`, '--check-interval', '200', '--nsid', 'w', '--debug-endpoints', '--udp-io', udpIo,
+      '--control-socket', controlSocket,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr!.on('data', (c: Buffer) => (log += c.toString()));
     await until('two workers running and state up', async () => {
@@ -101,12 +107,19 @@ describe.each(paths)('serve with 2 workers on IPv4 and IPv6 (--udp-io %s)', (udp
 
   it('keeps answering when a worker is killed, and restarts it', async () => {
     const children = execFileSync('pgrep', ['-P', String(proc.pid)]).toString().trim().split('\n').map(Number);
-    expect(children.length).toBeGreaterThanOrEqual(2);
-    process.kill(children[0], 'SIGKILL');
-    // dgram: the workers share the primary's socket, so nothing is lost. native: each worker has its own
-    // SO_REUSEPORT socket, and a datagram the kernel queued on the killed one dies with it; from the moment
-    // that socket is closed every query reaches the worker left.
-    if (udpIo === 'native') await until('the killed worker gone', async () => gone(children[0]), 5000);
+    if (threads) {
+      // One data process holds the threads; a thread cannot be killed from outside, so it crashes on request.
+      expect(children).toHaveLength(1);
+      await controlCall(controlSocket, 'debug-crash', { worker: 0 });
+      await until('the thread death seen', async () => /data worker exited; restarting/.test(log), 5000);
+    } else {
+      expect(children.length).toBeGreaterThanOrEqual(2);
+      process.kill(children[0], 'SIGKILL');
+      // dgram: the workers share the primary's socket, so nothing is lost. native: each worker has its own
+      // SO_REUSEPORT socket, and a datagram the kernel queued on the killed one dies with it; from the moment
+      // that socket is closed every query reaches the worker left.
+      if (udpIo === 'native') await until('the killed worker gone', async () => gone(children[0]), 5000);
+    }
     let answered = 0;
     for (let i = 0; i < 100; i++) {
       const reply = await udpAsk('127.0.0.1', port, buildQuery({ id: 5000 + i, name: 'example.test', type: 'SOA' }));

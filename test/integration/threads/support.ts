@@ -1,0 +1,88 @@
+// Helpers for the thread-mode tests: spawn `serve` with the running Node, poll HTTP, query over UDP.
+
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, REPO_ROOT, freePort } from '../support/server.js';
+import { controlCall } from '../../../src/control/control-client.js';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f().catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export function udpAsk(port: number, msg: Buffer, timeoutMs = 1000): Promise<Buffer | null> {
+  return new Promise((ok) => {
+    const sock = dgram.createSocket('udp4');
+    const timer = setTimeout(() => done(null), timeoutMs);
+    const done = (r: Buffer | null) => {
+      clearTimeout(timer);
+      sock.close();
+      ok(r);
+    };
+    sock.on('message', (m) => done(m));
+    sock.on('error', () => done(null));
+    sock.send(msg, port, '127.0.0.1');
+  });
+}
+
+export const metric = (text: string, name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+
+export interface Service {
+  dir: string;
+  port: number;
+  httpPort: number;
+  proc: ChildProcess;
+  log: () => string;
+  http(path: string): Promise<string>;
+  /** A control-socket command (debug-block, debug-crash, reload, ...). */
+  control(cmd: Parameters<typeof controlCall>[1], args?: Record<string, number>): Promise<unknown>;
+  /** The data process (thread mode has exactly one child). */
+  dataPid(): number;
+  rssKiB(pid: number): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `anycastd serve --worker-mode threads` on free ports with the zones given (file name -> copied from zones/ or written). */
+export async function startThreads(args: string[], zone = 'example.test.zone'): Promise<Service> {
+  const dir = mkdtempSync(join(tmpdir(), 'anycastd-threads-'));
+  if (zone) copyFileSync(join(REPO_ROOT, 'zones', zone), join(dir, zone));
+  const sockDir = mkdtempSync(join(tmpdir(), 'anycastd-threads-ctl-'));
+  const socket = join(sockDir, 'control.sock');
+  const port = await freePort();
+  const httpPort = await freePort();
+  let log = '';
+  const proc = spawn(process.execPath, [
+    CLI, 'serve', '--zones', dir, '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--worker-mode', 'threads',
+    '--debug-endpoints', '--nsid', 'thr', '--control-socket', socket, ...args,
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  proc.stderr!.on('data', (c: Buffer) => {
+    log += c.toString();
+    if (log.length > 200_000) log = log.slice(-100_000);
+  });
+  const http = (path: string) => fetch(`http://127.0.0.1:${httpPort}${path}`, { signal: AbortSignal.timeout(3000) }).then((r) => r.text());
+  return {
+    dir, port, httpPort, proc, http,
+    control: (cmd, args = {}) => controlCall(socket, cmd, args),
+    log: () => log,
+    dataPid: () => Number(execFileSync('pgrep', ['-P', String(proc.pid)]).toString().trim().split('\n')[0]),
+    rssKiB: (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0),
+    stop: async () => {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(5000)]);
+      }
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(sockDir, { recursive: true, force: true });
+    },
+  };
+}
