@@ -62,10 +62,10 @@ export function qpsTable(list, mode, by) {
 
 export function ratioTable(by) {
   const rows = [];
-  for (const aid of ['anycastd', 'anycastd-2w']) {
+  for (const aid of ['anycastd', 'anycastd-native', 'anycastd-2w']) {
     const a = by[aid];
     if (!a?.runs?.udp?.length) continue;
-    for (const id of ['echo', 'naive', 'dns2', 'knot', 'nsd', aid === 'anycastd-2w' ? 'anycastd' : null]) {
+    for (const id of ['echo', 'naive', 'dns2', 'knot', 'nsd', aid === 'anycastd' ? null : 'anycastd']) {
       if (!id || !by[id]?.runs?.udp?.length) continue;
       const r = pairedRatio(a, by[id], 'udp');
       rows.push([`${aid} / ${id}`, x2(r.median), r.per.map((v) => fixed(v, 2)).join(', '), x2(med(a, 'udp', 'cpuPerQueryUs') / med(by[id], 'udp', 'cpuPerQueryUs'))]);

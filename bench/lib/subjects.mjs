@@ -1,5 +1,5 @@
 // The servers the qps benches compare, how to start each on a port, and how to tell it is ready and answers alike.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnTracked, stopChild, captureOutput, freePort } from './children.mjs';
@@ -10,6 +10,7 @@ import { BENCH_DIR, TMP_DIR, ORIGIN, SERIAL } from './zone-cache.mjs';
 
 export const ROOT = join(BENCH_DIR, '..');
 export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const NATIVE_ADDON = join(ROOT, 'native', 'udp-batch', 'build', 'Release', 'udp_batch.node');
 
 /**
  * anycastd's per-connection TCP query limit in the qps runs. Its default (100,000) closes dnsperf's one pipelined
@@ -43,9 +44,13 @@ export async function allSubjects(zone, { only } = {}) {
   const list = [
     { id: 'echo', label: 'Node dgram echo (ceiling)', dns: false, tcp: false, start: baseline('echo.mjs') },
     {
-      id: 'anycastd', label: 'anycastd serve, 1 worker', dns: true, tcp: true, httpPort, workers: 1,
-      start: nodeServer((port) => anycastdArgs(port, zone.dir, { workers: 1, http: `127.0.0.1:${httpPort}` })),
+      id: 'anycastd', label: 'anycastd serve, 1 worker (dgram)', dns: true, tcp: true, httpPort, workers: 1,
+      start: nodeServer((port) => anycastdArgs(port, zone.dir, { workers: 1, http: `127.0.0.1:${httpPort}`, extra: ['--udp-io', 'dgram'] })),
     },
+    ...(existsSync(NATIVE_ADDON) ? [{
+      id: 'anycastd-native', label: 'anycastd serve, 1 worker (native recvmmsg)', dns: true, tcp: false, workers: 1,
+      start: nodeServer((port) => anycastdArgs(port, zone.dir, { workers: 1, extra: ['--udp-io', 'native'] })),
+    }] : []),
     {
       id: 'anycastd-2w', label: 'anycastd serve, 2 workers', dns: true, tcp: true, workers: 2,
       start: nodeServer((port) => anycastdArgs(port, zone.dir, { workers: 2 })),
@@ -53,7 +58,7 @@ export async function allSubjects(zone, { only } = {}) {
     { id: 'naive', label: 'dgram + dns-packet (naive)', dns: true, tcp: false, start: baseline('naive-dns-packet.mjs', ['--zone', zone.file]) },
     { id: 'dns2', label: 'dns2 server', dns: true, tcp: false, start: baseline('dns2.mjs', ['--zone', zone.file]) },
   ];
-  const skipped = [];
+  const skipped = existsSync(NATIVE_ADDON) ? [] : [{ id: 'anycastd-native', why: 'native UDP addon not built (npm run build:native)' }];
   const knot = knotInstalled();
   if (knot) {
     list.push({

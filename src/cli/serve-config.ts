@@ -12,6 +12,7 @@ import { abuseConfig } from '../abuse/abuse-config.js';
 import { secondaryConfig } from '../xfr/secondary-config.js';
 import type { AllowPrefix } from '../control/http-allow.js';
 import { DEFAULT_CONTROL_SOCKET } from '../control/control-client.js';
+import { loadUdpBatchAddon, nativeUnavailableReason } from '../transport/udp-native.js';
 
 export interface ServeConfig {
   server: ServerConfig;
@@ -41,6 +42,8 @@ export function serveConfig(options: ServeOptions): ServeConfig {
   if (options.birdInclude && anycast.length === 0) throw new Error('--bird-include needs at least one --anycast PREFIX to announce');
   if (options.router === 'frr' && anycast.length === 0) throw new Error('--router frr needs at least one --anycast PREFIX to announce');
   if (options.httpAllow.length && !options.http) throw new Error('--http-allow limits the --http listener: give --http ADDR:PORT too');
+  // Refused here, before any worker starts, rather than as a worker that exits and is restarted forever.
+  if (options.udpIo === 'native' && loadUdpBatchAddon() === null) throw new Error(`--udp-io native: ${nativeUnavailableReason()}`);
   return {
     version,
     workers: options.workers,
@@ -67,6 +70,7 @@ export function serveConfig(options: ServeOptions): ServeConfig {
       identity: options.hideIdentity ? null : options.identity ?? nsid,
       version: options.hideVersion ? null : options.serverVersion ?? `anycastd ${version}`,
       maxUdpSize: options.maxUdpSize,
+      udpIo: options.udpIo,
       ...abuseConfig(options, options.workers),
       tcp: {
         ...DEFAULT_TCP_LIMITS,

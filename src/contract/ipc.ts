@@ -26,6 +26,10 @@ export interface WorkerReport {
   /** NOTIFY messages refused (unknown zone, foreign address, bad or missing TSIG). */
   notifyRefused?: number;
   abuse?: AbuseReport;
+  /** The UDP path this worker runs: 'native' (batched addon) or 'dgram'. */
+  udpIo?: string;
+  /** Native path only: batches by size in power-of-two buckets [1], [2,3], [4,7], [8,15], [16,31], [32,63], [64]. */
+  udpBatchSizes?: number[];
 }
 
 /** Cookies and RRL as one worker saw them. Settings only, never a secret. */

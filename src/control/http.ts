@@ -33,6 +33,8 @@ export function statusDocument(control: ControlPlane, version: string, extras: S
     elu: w.report?.lag.elu,
     rssBytes: w.report?.rssBytes,
     queries: w.report ? w.report.queriesUdp + w.report.queriesTcp : undefined,
+    udpIo: w.report?.udpIo,
+    ...(w.report?.udpBatchSizes ? { udpBatchSizes: w.report.udpBatchSizes } : {}),
   }));
   const first = round?.workers.find((w) => w.report)?.report;
   return {
@@ -54,6 +56,7 @@ export function statusDocument(control: ControlPlane, version: string, extras: S
     },
     zones: zonesWithSecondaries(first?.zones ?? [], control),
     abuse: first?.abuse?.settings ?? null,
+    udpIo: first?.udpIo ?? null,
     ...(control.secondary && control.secondary.catalogs.size ? { catalogs: control.secondary.catalogStatus() } : {}),
     workers: reports,
     router: control.routing?.router ?? null,

@@ -4,10 +4,13 @@ import type { DnsServer } from './server.js';
 import { LagMonitor } from '../health/lag-monitor.js';
 import { OUTCOME_NAMES } from '../query/outcome.js';
 import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../contract/ipc.js';
+import { batchSizes } from '../transport/udp-native.js';
 
 /** What the agent reads and drives: a worker process's DnsServer, or one data-path thread. */
 export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'cookieSettings' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'stop'> & {
   zoneLoadErrors(): number;
+  /** The UDP path in use ('native' or 'dgram'), once listening. */
+  udpIo?: string | null;
 };
 
 export interface AgentOptions {
@@ -103,6 +106,8 @@ export class ControlAgent {
       zoneLoadErrors: this.server.zoneLoadErrors(),
       notifyRefused: this.server.handler.notify.refusedCount,
       abuse: this.abuse(),
+      udpIo: this.server.udpIo ?? undefined,
+      ...(this.server.udpIo === 'native' ? { udpBatchSizes: Array.from(batchSizes) } : {}),
     };
   }
 

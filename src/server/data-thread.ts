@@ -1,11 +1,11 @@
 // Thread mode, one data-path thread: its own reusePort UDP and TCP sockets, the process's shared zones, its own agent.
 
-import type dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type LogFormat, createLogger } from '../lib/log.js';
 import { QueryHandler } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
 import { listenUdp } from '../transport/udp.js';
+import { type UdpIo, type UdpListener, listenUdpNative, resolveUdpIo } from '../transport/udp-native.js';
 import { listenTcp, type TcpListener } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import type { CompiledZone } from '../zone/compiled/compiled.js';
@@ -37,7 +37,9 @@ class DataThread implements AgentTarget {
   readonly rrl = null;
   private status: ZoneFileStatus[] = [];
   private loadErrors = 0;
-  private udp: dgram.Socket[] = [];
+  private udp: UdpListener[] = [];
+  /** The UDP path in use, once listening (--udp-io; both bind one reusePort socket per thread). */
+  udpIo: UdpIo | null = null;
   private tcp: TcpListener[] = [];
 
   constructor(private readonly data: DataThreadData, private readonly log: ReturnType<typeof createLogger>) {
@@ -56,8 +58,10 @@ class DataThread implements AgentTarget {
   }
 
   async listen(): Promise<void> {
+    const io = resolveUdpIo(this.data.server.udpIo ?? 'auto', this.log);
+    this.udpIo = io;
     for (const addr of this.data.listen) {
-      this.udp.push(await listenUdp(addr, this.handler, this.log, null, true));
+      this.udp.push(io === 'native' ? listenUdpNative(addr, this.handler, this.log) : await listenUdp(addr, this.handler, this.log, null, true));
       this.tcp.push(await listenTcp(addr, this.handler, this.data.server.tcp, this.log, true));
     }
   }

@@ -1,11 +1,11 @@
 // The running DNS service: the zone manager, the query handler and its listeners.
 
-import type dgram from 'node:dgram';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { QueryHandler, type HandlerOptions } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
 import { listenUdp } from '../transport/udp.js';
+import { type UdpIo, type UdpIoChoice, type UdpListener, listenUdpNative, resolveUdpIo } from '../transport/udp-native.js';
 import { listenTcp, type TcpLimits, type TcpListener } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import { ZoneCompileWorker } from '../zone/loading/compile-pool.js';
@@ -24,12 +24,16 @@ export interface ServerConfig extends HandlerOptions {
   rrl: RrlSettings;
   /** Secondary zones: --xfr-dir is loaded like a second zones directory; null when there are none. */
   secondary: SecondaryConfig | null;
+  /** --udp-io: the batched native socket, node:dgram, or native when the addon is there (the default). */
+  udpIo?: UdpIoChoice;
 }
 
 export class DnsServer implements AgentTarget {
   readonly handler: QueryHandler;
   private readonly compiler = new ZoneCompileWorker();
-  private udp: dgram.Socket[] = [];
+  private udp: UdpListener[] = [];
+  /** The UDP path in use, once started. */
+  udpIo: UdpIo | null = null;
   private tcp: TcpListener[] = [];
   readonly zones: ZoneManager;
   /** One table for all of this process's UDP sockets; null when --rrl-rate is 0. */
@@ -105,10 +109,12 @@ export class DnsServer implements AgentTarget {
       await this.xfrZones.start();
     }
     if (this.handler.zones.size === 0) this.log.warn({ dir: this.config.zones.dir }, 'no zone loaded; answering REFUSED until one loads');
+    const io = resolveUdpIo(this.config.udpIo ?? 'auto', this.log);
+    this.udpIo = io;
     for (const addr of this.config.listen) {
-      this.udp.push(await listenUdp(addr, this.handler, this.log, this.rrl));
+      this.udp.push(io === 'native' ? listenUdpNative(addr, this.handler, this.log, this.rrl) : await listenUdp(addr, this.handler, this.log, this.rrl));
       this.tcp.push(await listenTcp(addr, this.handler, this.config.tcp, this.log));
-      this.log.info({ listen: formatListen(addr) }, 'listening on UDP and TCP');
+      this.log.info({ listen: formatListen(addr), udpIo: io }, 'listening on UDP and TCP');
     }
   }
 

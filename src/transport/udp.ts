@@ -6,31 +6,14 @@ import type { QueryHandler } from '../query/handler.js';
 import { Transport } from '../query/stats.js';
 import { type ListenAddress, formatListen } from './address.js';
 import { servfailFor } from './servfail.js';
-import { type ResponseRateLimiter, RrlAction } from '../abuse/rrl.js';
-import { hashNameBackward } from '../wire/name.js';
+import type { ResponseRateLimiter } from '../abuse/rrl.js';
+import { limit } from './udp-limit.js';
 
 /** Bigger than the default so that bursts queue in the kernel instead of being dropped (bench/ shows drops at 208 KiB). */
 const RECV_BUFFER = 4 * 1024 * 1024;
 
 function replyLookup(address: string, _family: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
   callback(null, address, address.includes(':') ? 6 : 4);
-}
-
-/**
- * Applies RRL to the response the handler just wrote: returns the length to send (the answer, or a TC=1
- * slip), or 0 to drop it. Clients that proved their address with a valid server cookie are not limited.
- */
-function limit(handler: QueryHandler, rrl: ResponseRateLimiter, len: number): number {
-  if (handler.cookieValid) return len;
-  const outcome = handler.lastOutcome.bucket();
-  switch (rrl.judge(handler.client, outcome.responseClass, hashNameBackward(outcome.bucketBytes, outcome.bucketOff, outcome.bucketOff + outcome.bucketLen))) {
-    case RrlAction.Answer:
-      return len;
-    case RrlAction.Slip:
-      return handler.truncateToQuestion();
-    case RrlAction.Drop:
-      return 0;
-  }
 }
 
 /**

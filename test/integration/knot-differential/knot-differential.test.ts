@@ -4,6 +4,8 @@
 // Env: REQUIRE_E2E=1            fail (instead of skip) when knotd is missing
 //      KNOT_DIFF_CANDIDATE=knot  compare Knot against a second Knot (harness self-test; must show no difference)
 //      KNOT_DIFF_REPORT=FILE     write every outcome (queries, both answers, differences) as JSON
+//      KNOT_DIFF_UDP_IO=native|dgram  the candidate's UDP path (default: native when the addon is built, and a
+//                                second anycastd on dgram must then answer every UDP case byte for byte alike)
 //      KNOT_DIFF_CANDIDATE_ZONES=DIR  serve DIR (instead of zones/) from the candidate; with a deliberately
 //                                edited copy this shows the harness does catch differences
 import { writeFileSync } from 'node:fs';
@@ -12,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CASES, type DiffCase } from './cases.js';
-import { buildQuery, compareExchanges, exchange, renderExchange, type CaseOutcome, type Difference } from './compare.js';
+import { buildQuery, compareExchanges, exchange, renderExchange, type CaseOutcome, type Difference, type Exchange } from './compare.js';
 import { excuse } from './known-differences.js';
 import { findKnotd, startAnycastd, startKnot, type Identity, type RunningServer } from './servers.js';
+import { loadUdpBatchAddon } from '../../../src/transport/udp-native.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -30,8 +33,20 @@ const CONCURRENCY = 24;
 const knotd = findKnotd();
 const requireE2E = process.env.REQUIRE_E2E === '1';
 const candidateKind = process.env.KNOT_DIFF_CANDIDATE === 'knot' ? 'knot' : 'anycastd';
+/** Both UDP paths are covered in one run: the candidate on native, a twin on dgram that must answer the same bytes. */
+const udpIo = process.env.KNOT_DIFF_UDP_IO ?? (loadUdpBatchAddon() !== null || requireE2E ? 'native' : 'dgram');
+const twinUdp = candidateKind === 'anycastd' && udpIo === 'native' && process.env.KNOT_DIFF_UDP_IO === undefined;
 
-async function runAll(cases: DiffCase[], knot: RunningServer, cand: RunningServer): Promise<Map<string, CaseOutcome>> {
+/** The replies of the same query from the two anycastd paths, where they differ (silence on both is alike). */
+function pathDifference(a: Exchange, b: Exchange): string | null {
+  const show = (e: Exchange) => (e.kind === 'reply' ? e.raw.toString('hex') : e.kind);
+  return show(a) === show(b) ? null : `native ${show(a)}\n  dgram  ${show(b)}`;
+}
+
+/** The dgram twin's replies to the UDP cases, by case name. */
+const twinResults = new Map<string, Exchange>();
+
+async function runAll(cases: DiffCase[], knot: RunningServer, cand: RunningServer, twin?: RunningServer): Promise<Map<string, CaseOutcome>> {
   const results = new Map<string, CaseOutcome>();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -39,8 +54,10 @@ async function runAll(cases: DiffCase[], knot: RunningServer, cand: RunningServe
       const c = cases[next++];
       const query = buildQuery(c);
       const timeout = c.expectSilence ? SILENCE_TIMEOUT_MS : ANSWER_TIMEOUT_MS;
-      const [k, a] = await Promise.all([exchange(knot.endpoint, c, query, timeout), exchange(cand.endpoint, c, query, timeout)]);
+      const [k, a, t] = await Promise.all([exchange(knot.endpoint, c, query, timeout), exchange(cand.endpoint, c, query, timeout),
+        twin && c.transport !== 'tcp' ? exchange(twin.endpoint, c, query, timeout) : undefined]);
       results.set(c.name, { query, knot: k, candidate: a, differences: compareExchanges(query, k, a, c.expectSilence ?? false) });
+      if (t) twinResults.set(c.name, t);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -87,9 +104,10 @@ if (!knotd && !requireE2E) {
     it('needs knotd', () => undefined);
   });
 } else {
-  describe(`knot differential: Knot DNS vs ${candidateKind} (${CASES.length} cases)`, () => {
+  describe(`knot differential: Knot DNS vs ${candidateKind}${candidateKind === 'anycastd' ? ` --udp-io ${udpIo}` : ''} (${CASES.length} cases)`, () => {
     let knot: RunningServer | undefined;
     let cand: RunningServer | undefined;
+    let twin: RunningServer | undefined;
     let candError: Error | undefined;
     let outcomes = new Map<string, CaseOutcome>();
 
@@ -97,12 +115,13 @@ if (!knotd && !requireE2E) {
       if (!knotd) return;
       knot = await startKnot(knotd, zonesDir, WHO);
       try {
-        cand = candidateKind === 'knot' ? await startKnot(knotd, candidateZonesDir, WHO, 'knotd-2') : await startAnycastd(repoRoot, candidateZonesDir, WHO);
+        cand = candidateKind === 'knot' ? await startKnot(knotd, candidateZonesDir, WHO, 'knotd-2') : await startAnycastd(repoRoot, candidateZonesDir, WHO, udpIo);
+        if (twinUdp) twin = await startAnycastd(repoRoot, candidateZonesDir, WHO, 'dgram');
       } catch (err) {
         candError = err as Error;
         return;
       }
-      outcomes = await runAll(CASES, knot, cand);
+      outcomes = await runAll(CASES, knot, cand, twin);
       const failing = CASES.filter((c) => outcomes.get(c.name)?.differences.some((d) => !excuse(c.name, d.field))).length;
       if (failing > 0) console.log(`knot-differential: ${failing} of ${CASES.length} cases differ (group, field, count):\n${summary(outcomes)}`);
       const report = process.env.KNOT_DIFF_REPORT;
@@ -124,11 +143,24 @@ if (!knotd && !requireE2E) {
 
     afterAll(async () => {
       await cand?.stop();
+      await twin?.stop();
       await knot?.stop();
     });
 
     it('knotd is installed', () => {
       expect(knotd, 'REQUIRE_E2E=1 but knotd was not found on PATH, /usr/sbin or /usr/local/sbin').toBeTruthy();
+    });
+
+    it.skipIf(!twinUdp)('anycastd answers every UDP case alike on the native and the dgram path', () => {
+      if (!knotd || candError || !cand) return;
+      const differ = CASES.flatMap((c) => {
+        const o = outcomes.get(c.name);
+        const t = twinResults.get(c.name);
+        const d = o && t ? pathDifference(o.candidate, t) : null;
+        return d ? [`${c.name}:\n  ${d}`] : [];
+      });
+      expect(twinResults.size).toBeGreaterThan(0);
+      expect(differ).toEqual([]);
     });
 
     it(`${candidateKind} starts and serves every zone`, (ctx) => {

@@ -159,20 +159,21 @@ export async function startKnot(knotd: string, zonesDir: string, who: Identity, 
   return server;
 }
 
-export async function startAnycastd(repoRoot: string, zonesDir: string, who: Identity): Promise<RunningServer> {
+/** `udpIo` is anycastd's --udp-io: which UDP path (native batched addon or node:dgram) the candidate runs. */
+export async function startAnycastd(repoRoot: string, zonesDir: string, who: Identity, udpIo = 'auto'): Promise<RunningServer> {
   const main = path.join(repoRoot, 'dist', 'cli', 'main.js');
   if (!existsSync(main)) {
     throw new Error(`anycastd is not built: ${main} does not exist. Build it with \`npx tsc -p tsconfig.build.json\` and run again.`);
   }
   const port = await freePort();
   const child = spawn(process.execPath, [main, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', zonesDir, '--nsid', who.nsid, '--hide-version',
-    '--control-socket', path.join(mkdtempSync(path.join(os.tmpdir(), 'anycastd-knotdiff-run-')), 'control.sock')], {
+    '--udp-io', udpIo, '--control-socket', path.join(mkdtempSync(path.join(os.tmpdir(), 'anycastd-knotdiff-run-')), 'control.sock')], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const t = track(child);
   const endpoint = { host: '127.0.0.1', port };
-  const server: RunningServer = { label: 'anycastd', endpoint, output: t.output, stop: () => stopChild(child) };
+  const server: RunningServer = { label: `anycastd (${udpIo})`, endpoint, output: t.output, stop: () => stopChild(child) };
   try {
     await waitUntilServing('anycastd', endpoint, zoneNames(zonesDir), t.exited, t.output, 20_000);
   } catch (err) {
