@@ -157,6 +157,10 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
       }
       if (serial === 100) rssWarm = s.rssKiB(pid);
     }
+    // The probe saw the last version on one thread; the load's flows may sit on another, which swaps at its next
+    // turn. Keep the load going (bounded) until it sees the last version too.
+    const lastSeen = Date.now() + 5000;
+    while (newest < RELOADS + 1 && Date.now() < lastSeen) await sleep(10);
     clearInterval(load);
     const deadline = Date.now() + 3000;
     while (pending.size > 0 && Date.now() < deadline) await sleep(20);
