@@ -21,6 +21,11 @@ export interface KnotPrimaryOptions {
   catalog?: string;
   /** Zones that are members of the catalog. */
   members?: string[];
+  /** Where knotd listens and whom the transfer ACL admits (default 127.0.0.1 and 127.0.0.0/8). */
+  listen?: string;
+  aclAddress?: string;
+  /** Run knotd inside this network namespace (the anycast lab's router). */
+  netns?: string;
 }
 
 export class KnotPrimary {
@@ -55,13 +60,13 @@ export class KnotPrimary {
       .join('');
     const catalogZone = catalog ? `  - domain: ${catalog}\n    catalog-role: generate\n` : '';
     return (
-      `server:\n  rundir: "${this.dir}"\n  listen: 127.0.0.1@${this.port}\n` +
+      `server:\n  rundir: "${this.dir}"\n  listen: ${this.opts.listen ?? '127.0.0.1'}@${this.port}\n` +
       `control:\n  listen: "${join(this.dir, 'knot.sock')}"\n` +
       `database:\n  storage: "${join(this.dir, 'db')}"\n` +
       `log:\n  - target: stderr\n    any: info\n` +
       `key:\n  - id: ${name}\n    algorithm: ${this.key.algorithm}\n    secret: ${this.key.secret.toString('base64')}\n` +
       remote +
-      `acl:\n  - id: xfr\n    address: 127.0.0.0/8\n    key: ${name}\n    action: transfer\n` +
+      `acl:\n  - id: xfr\n    address: ${this.opts.aclAddress ?? '127.0.0.0/8'}\n    key: ${name}\n    action: transfer\n` +
       `template:\n  - id: default\n    storage: "${this.dir}"\n    zonefile-sync: -1\n    zonefile-load: difference\n    journal-content: changes\n    acl: xfr\n${notify}` +
       `zone:\n${zones}${catalogZone}`
     );
@@ -79,7 +84,9 @@ export class KnotPrimary {
     writeFileSync(join(this.dir, 'knot.conf'), this.config());
     // Knot 3.2 does not create the database directory: without it the journal fails ("not exists") and no IXFR.
     mkdirSync(join(this.dir, 'db'), { recursive: true });
-    this.proc = spawn(knotd as string, ['-c', join(this.dir, 'knot.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const argv = [knotd as string, '-c', join(this.dir, 'knot.conf')];
+    if (this.opts.netns) argv.unshift('ip', 'netns', 'exec', this.opts.netns);
+    this.proc = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
     const deadline = Date.now() + 10_000;
     while (!Object.keys(this.opts.zones).every((z) => this.log.includes(`[${z}] loaded`))) {
