@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnotPrimary, knotMissing } from '../secondary/knot-primary.js';
+import { until } from '../support/wait.js';
 import { Lab, type LabNode, type NodeName, type ServiceStatus, ZONE, exactly, has, labPrerequisites, lacks, must, routerAddr, sleep } from './lab.js';
 
 /** The hidden primary's address, on the router's lo; each node routes it via its uplink. */
@@ -28,23 +29,6 @@ if (missing.length > 0 && process.env.REQUIRE_E2E === '1') {
 
 function log(what: string, value: string): void {
   console.log(`[anycast-lab secondary-expiry] ${what} = ${value}`);
-}
-
-/** Polls a condition every 100 ms until it holds; bounded. */
-async function until<T>(what: string, f: () => Promise<T | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    await sleep(100);
-  }
 }
 
 const secondaryZone = (s: ServiceStatus) => s.zones.find((z) => z.origin === ORIGIN && z.source === 'secondary');
@@ -115,7 +99,7 @@ describe.skipIf(missing.length > 0)('anycast lab: a node cut off from its hidden
       expect(gone.t).toBeGreaterThanOrEqual(expiresAt);
       expect(withdrawMs).toBeLessThan((SOA.expire + 5) * 1000);
 
-      const servfail = await until('node1 SERVFAIL', async () => ((await n('node1').agent.query(WWW)).rcode === 'SERVFAIL' ? true : null), 5000);
+      const servfail = await until('node1 SERVFAIL', async () => ((await n('node1').agent.query(WWW)).rcode === 'SERVFAIL' ? true : null), 5000, 100);
       expect(servfail).toBe(true);
       const st = await n('node1').agent.status();
       log('node1 /status after expiry', `state ${st.state}, reason ${st.reason}`);

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../support/server.js';
 import { FakePrimary, a, axfrSteps, ns, soa, type Script } from '../../../src/xfr/fake-primary.test-util.js';
 import { buildQuery } from '../../../src/xfr/transfer-query.js';
-import { ask, settle, txt, until } from './helpers.js';
+import { ask, settle, txt } from './helpers.js';
+import { until } from '../support/wait.js';
 
 const Z = 'bad.test';
 const good: Script = (q) => (q.type === 'IXFR' && q.ixfrSerial === 10 ? [{ records: [soa(Z, 10)] }] : axfrSteps(Z, 10, [ns(Z), a(`ns.${Z}`, '192.0.2.1'), { name: `www.${Z}`, type: 'TXT', ttl: 60, data: 'serial 10' }]));

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../support/server.js';
 import { KnotPrimary, knotMissing } from './knot-primary.js';
-import { ask, txt, until } from './helpers.js';
+import { ask, txt } from './helpers.js';
+import { until } from '../support/wait.js';
 
 const required = process.env.REQUIRE_E2E === '1';
 const CAT = 'cat.test.';

@@ -14,19 +14,3 @@ export const txt = (p: dnsPacket.Packet) => p.answers?.map((a) => String((a.data
 /** /status and /metrics are snapshots the control plane publishes each round (and at least once a second). */
 export const settle = () => new Promise((r) => setTimeout(r, 1200));
 
-export async function until<T>(what: string, f: () => Promise<T | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-

@@ -10,7 +10,8 @@ import dnsPacket from 'dns-packet';
 import { CLI, freePort, startServer, udpExchange, type RunningServer } from '../support/server.js';
 import { KnotPrimary, knotMissing } from './knot-primary.js';
 import { formatTsigKey } from '../../../src/xfr/tsig-keys.js';
-import { ask, settle, txt, until } from './helpers.js';
+import { ask, settle, txt } from './helpers.js';
+import { until } from '../support/wait.js';
 
 const required = process.env.REQUIRE_E2E === '1';
 const Z = 'sec.test.';

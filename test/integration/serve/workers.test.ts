@@ -2,45 +2,18 @@
 // Node 20 runs cluster processes, Node >= 22.12 threads (`npm run test:node22`): both modes pass the same checks.
 
 import { spawn, execFileSync } from 'node:child_process';
-import dgram from 'node:dgram';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, REPO_ROOT, freePort } from '../support/server.js';
+import { CLI, REPO_ROOT, freePort, udpExchange } from '../support/server.js';
+import { until } from '../support/wait.js';
 import { TcpClient, answerAddresses, buildQuery, rcodeOf } from '../support/dns.js';
 import { loadUdpBatchAddon } from '../../../src/transport/udp-native.js';
 import { nodeHasReusePort } from '../../../src/control/data-path.js';
 import { controlCall } from '../../../src/control/control-client.js';
 
 const threads = nodeHasReusePort();
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function udpAsk(host: string, port: number, msg: Buffer, timeoutMs = 1000): Promise<Buffer | null> {
-  return new Promise((ok) => {
-    const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    const timer = setTimeout(() => done(null), timeoutMs);
-    const done = (r: Buffer | null) => {
-      clearTimeout(timer);
-      sock.close();
-      ok(r);
-    };
-    sock.on('message', (m) => done(m));
-    sock.on('error', () => done(null));
-    sock.send(msg, port, host);
-  });
-}
-
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 
@@ -92,7 +65,7 @@ describe.each(paths)(`serve with 2 workers (${threads ? 'threads' : 'processes'}
     for (const host of ['127.0.0.1', '::1']) {
       let answered = 0;
       for (let i = 0; i < 200; i++) {
-        const reply = await udpAsk(host, port, buildQuery({ id: i, name: 'www.example.test', type: 'A' }));
+        const reply = await udpExchange(port, buildQuery({ id: i, name: 'www.example.test', type: 'A' }), 1000, host);
         if (reply && rcodeOf(reply) === 0 && answerAddresses(reply).includes('192.0.2.10')) answered++;
       }
       expect(answered, `UDP on ${host}`).toBe(200);
@@ -122,7 +95,7 @@ describe.each(paths)(`serve with 2 workers (${threads ? 'threads' : 'processes'}
     }
     let answered = 0;
     for (let i = 0; i < 100; i++) {
-      const reply = await udpAsk('127.0.0.1', port, buildQuery({ id: 5000 + i, name: 'example.test', type: 'SOA' }));
+      const reply = await udpExchange(port, buildQuery({ id: 5000 + i, name: 'example.test', type: 'SOA' }));
       if (reply && rcodeOf(reply) === 0) answered++;
     }
     expect(answered).toBe(100);
@@ -147,7 +120,7 @@ describe.each(paths)(`serve with 2 workers (${threads ? 'threads' : 'processes'}
     const before = await nx();
     let answered = 0;
     for (let i = 0; i < 30; i++) {
-      const reply = await udpAsk('127.0.0.1', port, buildQuery({ id: 7000 + i, name: `nope-${i}.example.test`, type: 'A' }));
+      const reply = await udpExchange(port, buildQuery({ id: 7000 + i, name: `nope-${i}.example.test`, type: 'A' }));
       if (reply && rcodeOf(reply) === 3) answered++;
     }
     expect(answered).toBe(30);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildQuery } from './dns.js';
+import { sleep } from './wait.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const CLI = join(REPO_ROOT, 'dist/cli/main.js');
@@ -61,9 +62,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Sends one UDP datagram and waits for one reply (null on timeout). */
-export function udpExchange(port: number, msg: Uint8Array, timeoutMs = 1000): Promise<Buffer | null> {
+export function udpExchange(port: number, msg: Uint8Array, timeoutMs = 1000, host = HOST): Promise<Buffer | null> {
   return new Promise((ok) => {
-    const sock = dgram.createSocket('udp4');
+    const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     const timer = setTimeout(() => finish(null), timeoutMs);
     function finish(reply: Buffer | null): void {
       clearTimeout(timer);
@@ -73,11 +74,9 @@ export function udpExchange(port: number, msg: Uint8Array, timeoutMs = 1000): Pr
     }
     sock.on('error', () => finish(null));
     sock.on('message', (reply) => finish(reply));
-    sock.send(msg, port, HOST);
+    sock.send(msg, port, host);
   });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function spawnOnce(port: number, zonesDir: string, runDir: string, opts: ServerOptions): Promise<RunningServer> {
   // Each server its own control socket: the default /run/anycastd/control.sock admits one service per host.

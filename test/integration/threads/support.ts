@@ -1,39 +1,12 @@
 // Helpers for the thread-mode tests: spawn `serve` with the running Node, poll HTTP, query over UDP.
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, REPO_ROOT, freePort } from '../support/server.js';
+import { sleep } from '../support/wait.js';
 import { controlCall } from '../../../src/control/control-client.js';
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-export function udpAsk(port: number, msg: Buffer, timeoutMs = 1000): Promise<Buffer | null> {
-  return new Promise((ok) => {
-    const sock = dgram.createSocket('udp4');
-    const timer = setTimeout(() => done(null), timeoutMs);
-    const done = (r: Buffer | null) => {
-      clearTimeout(timer);
-      sock.close();
-      ok(r);
-    };
-    sock.on('message', (m) => done(m));
-    sock.on('error', () => done(null));
-    sock.send(msg, port, '127.0.0.1');
-  });
-}
 
 export const metric = (text: string, name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 

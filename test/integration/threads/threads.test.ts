@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import dnsPacket from 'dns-packet';
 import { nodeHasReusePort } from '../../../src/control/data-path.js';
 import { buildQuery, rcodeOf } from '../support/dns.js';
-import { type Service, metric, sleep, startThreads, udpAsk, until } from './support.js';
+import { type Service, metric, startThreads } from './support.js';
+import { udpExchange } from '../support/server.js';
+import { sleep, until } from '../support/wait.js';
 
 // Thread mode needs reusePort (Node >= 22.12); CI runs this file again under Node 22 (`npm run test:node22`).
 const threadsHere = nodeHasReusePort();
@@ -60,7 +62,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
     let sent = 0;
     let restartedAt = -1;
     while (sent < 5000 && (restartedAt < 0 || sent < restartedAt + 300)) {
-      const reply = await udpAsk(s.port, buildQuery({ id: sent & 0xffff, name: 'example.test', type: 'SOA' }));
+      const reply = await udpExchange(s.port, buildQuery({ id: sent & 0xffff, name: 'example.test', type: 'SOA' }));
       sent++;
       if (reply && rcodeOf(reply) === 0) answered++;
       if (restartedAt < 0 && sent % 20 === 0) {
@@ -73,7 +75,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
     expect(answered).toBe(sent);
     expect(s.dataPid(), 'the process lives on; only the thread was replaced').toBe(pid);
     expect(s.log()).toMatch(/data worker exited; restarting/);
-    for (let i = 0; i < 100; i++) expect(rcodeOf((await udpAsk(s.port, buildQuery({ id: i, name: 'example.test', type: 'SOA' })))!)).toBe(0);
+    for (let i = 0; i < 100; i++) expect(rcodeOf((await udpExchange(s.port, buildQuery({ id: i, name: 'example.test', type: 'SOA' })))!)).toBe(0);
   }, 60_000);
 
   it('1000 reloads under load: no query lost, no answer mixes two versions, old zones freed', async () => {
@@ -102,7 +104,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
       return cname.data === `v${serial}.reload.test` && txt.name === cname.data ? serial : -1;
     };
     await until('version 1 served', async () => {
-      const r = await udpAsk(s.port, ask(1), 300);
+      const r = await udpExchange(s.port, ask(1), 300);
       return r !== null && versionOf(r) === 1;
     });
 
@@ -150,7 +152,7 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
       // Wait until one thread serves the new version; the other swaps at its next turn.
       const end = Date.now() + 10_000;
       for (;;) {
-        const r = await udpAsk(s.port, ask(2), 300);
+        const r = await udpExchange(s.port, ask(2), 300);
         if (r !== null && versionOf(r) >= serial) break;
         if (Date.now() > end) throw new Error(`serial ${serial} not served within 10 s`);
         await sleep(2);
