@@ -93,19 +93,24 @@ export class QueryOutcome {
 
   reset(qname: NameKey | null, dnssecOk: boolean): void {
     this.kind = OutcomeKind.Error;
-    this.hops = 0;
     this.qname = qname;
-    this.zone = null;
-    this.name = qname;
+    this.rrset = -1;
+    this.dnssecOk = dnssecOk;
+    this.wildcardChainZone = null;
+    this.beginStep(null, qname, 0);
+  }
+
+  /** A lookup step starts at `name` in `zone` (hop `hop` of a chain): forget what the previous step found. */
+  beginStep(zone: CompiledZone | null, name: NameKey | null, hop: number): void {
+    this.zone = zone;
+    this.name = name;
+    this.hops = hop;
     this.node = -1;
     this.encloser = -1;
     this.encloserLabel = 0;
     this.wildcard = -1;
     this.cut = -1;
-    this.rrset = -1;
-    this.dnssecOk = dnssecOk;
-    this.dnssec = false;
-    this.wildcardChainZone = null;
+    this.dnssec = zone !== null && this.dnssecOk && zone.signed;
   }
 
   get responseClass(): ResponseClass {

@@ -54,15 +54,7 @@ export class Resolver {
     w.setAuthoritative(true);
     let ownerAt = 12;
     for (let hop = 0; ; hop++) {
-      out.zone = zone;
-      out.name = key;
-      out.hops = hop;
-      out.node = -1;
-      out.encloser = -1;
-      out.encloserLabel = 0;
-      out.wildcard = -1;
-      out.cut = -1;
-      out.dnssec = out.dnssecOk && zone.signed;
+      out.beginStep(zone, key, hop);
       if (this.step(zone, key, q.qtype, ownerAt, w, out, hop) === Step.Done) return;
       key = this.keys[hop & 1];
       out.kind = OutcomeKind.Chain;

@@ -8,36 +8,26 @@ import {
 import { OutcomeKind, type QueryOutcome } from '../outcome.js';
 import type { QueryContext, QueryRole } from './role.js';
 
-export const malformedRole: QueryRole = {
-  answer(_q: Query, w: ResponseWriter, out: QueryOutcome, _ctx: QueryContext): void {
-    w.setRcode(RCODE_FORMERR);
-    out.kind = OutcomeKind.Error;
-  },
-};
+/** A role whose whole answer is one RCODE and the outcome it counts as. */
+function rcodeOnly(rcode: number, kind: OutcomeKind): QueryRole {
+  return {
+    answer(_q: Query, w: ResponseWriter, out: QueryOutcome, _ctx: QueryContext): void {
+      w.setRcode(rcode);
+      out.kind = kind;
+    },
+  };
+}
+
+export const malformedRole = rcodeOnly(RCODE_FORMERR, OutcomeKind.Error);
 
 /** RFC 6891 section 6.1.3: BADVERS, advertising the version we do speak (0). */
-export const badVersionRole: QueryRole = {
-  answer(_q: Query, w: ResponseWriter, out: QueryOutcome, _ctx: QueryContext): void {
-    w.setRcode(RCODE_BADVERS);
-    out.kind = OutcomeKind.Error;
-  },
-};
+export const badVersionRole = rcodeOnly(RCODE_BADVERS, OutcomeKind.Error);
 
 /** Dynamic update (RFC 2136) is a role this node does not have: NOTAUTH, as Knot answers. */
-export const updateRole: QueryRole = {
-  answer(_q: Query, w: ResponseWriter, out: QueryOutcome, _ctx: QueryContext): void {
-    w.setRcode(RCODE_NOTAUTH);
-    out.kind = OutcomeKind.Refused;
-  },
-};
+export const updateRole = rcodeOnly(RCODE_NOTAUTH, OutcomeKind.Refused);
 
 /** RFC 8906 section 3.1.4: NOTIMP for an unknown opcode (the handler echoes no flags for it). */
-export const otherOpcodeRole: QueryRole = {
-  answer(_q: Query, w: ResponseWriter, out: QueryOutcome, _ctx: QueryContext): void {
-    w.setRcode(RCODE_NOTIMP);
-    out.kind = OutcomeKind.Error;
-  },
-};
+export const otherOpcodeRole = rcodeOnly(RCODE_NOTIMP, OutcomeKind.Error);
 
 /** QTYPE 0 is NOTIMP; a class other than IN, ANY and CH is not served (REFUSED). */
 export const unsupportedRole: QueryRole = {
