@@ -6,12 +6,13 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { spawnTracked, stopChild, killAll, installCleanup, freePort, captureOutput, removeOnExit } from './lib/children.mjs';
+import { spawnTracked, stopChild, installCleanup, freePort, captureOutput, removeOnExit } from './lib/children.mjs';
 import { waitForSerial } from './lib/probe.mjs';
-import { cachedZone, BENCH_DIR, TMP_DIR, ORIGIN, SERIAL } from './lib/zone-cache.mjs';
+import { cachedZone, TMP_DIR, ORIGIN, SERIAL } from './lib/zone-cache.mjs';
 import { memoryOf, processTree } from './lib/procfs.mjs';
 import { anycastdArgs, ROOT } from './lib/subjects.mjs';
 import { markdownTable, fixed, machineLine } from './lib/table.mjs';
+import { commandLine, runIfScript, writeResult } from './lib/script.mjs';
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const MiB = (kib) => kib / 1024;
@@ -38,8 +39,8 @@ function mallocEnvOf(pid) {
 
 /** Bytes of one compiled zone (the typed arrays the compile thread hands over), measured in this process. */
 async function compiledBytes(file) {
-  const { loadZoneFile } = await import(pathToFileURL(join(ROOT, 'dist', 'zone', 'load.js')).href);
-  const { transferList } = await import(pathToFileURL(join(ROOT, 'dist', 'zone', 'compiled.js')).href);
+  const { loadZoneFile } = await import(pathToFileURL(join(ROOT, 'dist', 'zone', 'loading', 'load.js')).href);
+  const { transferList } = await import(pathToFileURL(join(ROOT, 'dist', 'zone', 'compiled', 'compiled.js')).href);
   const result = loadZoneFile(file, {});
   if (!result.zone) throw new Error(`${file} does not compile: ${result.errors[0]?.message}`);
   return { bytes: transferList(result.zone).reduce((n, b) => n + b.byteLength, 0), records: result.zone.meta.records };
@@ -140,20 +141,12 @@ async function main() {
       variants: { type: 'string', default: Object.keys(VARIANTS).join(',') },
     },
   });
-  const command = `node bench/reload-memory.mjs${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  const command = commandLine('reload-memory.mjs');
   const { report } = await reloadMemoryBench({
     reloads: Number(opts.reloads), names: Number(opts.names), settleMs: Number(opts['settle-ms']), variants: opts.variants.split(','), command,
   });
   console.log(report);
-  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-  writeFileSync(join(BENCH_DIR, 'results', 'reload-memory.md'), report);
+  writeResult('reload-memory.md', report);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main()
-    .catch((err) => {
-      console.error(err.stack ?? err);
-      process.exitCode = 1;
-    })
-    .finally(() => killAll());
-}
+runIfScript(import.meta.url, main);

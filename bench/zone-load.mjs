@@ -1,16 +1,16 @@
 // Zone load bench: time and memory to load a 1M-name zone in anycastd, against Knot loading the same file.
 // Usage: node bench/zone-load.mjs [--quick] [--names N] [--runs R] [--semantic-checks]   (build first: npx tsc -p tsconfig.build.json)
-import { writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
-import { spawnTracked, stopChild, killAll, installCleanup, freePort, captureOutput } from './lib/children.mjs';
+import { spawnTracked, stopChild, installCleanup, freePort, captureOutput } from './lib/children.mjs';
 import { treeMemory, treeCpuMicros, mib } from './lib/procfs.mjs';
 import { waitForSerial } from './lib/probe.mjs';
 import { startKnot, knotInstalled } from './lib/knot.mjs';
 import { cachedZone, BENCH_DIR, TMP_DIR, ORIGIN, SERIAL } from './lib/zone-cache.mjs';
 import { markdownTable, fixed, ratio, median, machineLine } from './lib/table.mjs';
+import { commandLine, runIfScript, writeResult } from './lib/script.mjs';
 
 const ROOT = join(BENCH_DIR, '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -170,18 +170,10 @@ async function main() {
   });
   const names = Number(opts.names);
   const runs = Number(opts.runs ?? (opts.quick ? 1 : 3));
-  const command = `node bench/zone-load.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  const command = commandLine('zone-load.mjs');
   const { report } = await zoneLoadBench({ names, runs, semanticChecks: opts['semantic-checks'], command });
   console.log(report);
-  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-  writeFileSync(join(BENCH_DIR, 'results', 'zone-load.md'), report);
+  writeResult('zone-load.md', report);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main()
-    .catch((err) => {
-      console.error(err.stack ?? err);
-      process.exitCode = 1;
-    })
-    .finally(() => killAll());
-}
+runIfScript(import.meta.url, main);

@@ -6,8 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
-import { spawnTracked, stopChild, killAll, installCleanup, freePort, captureOutput, removeOnExit } from './lib/children.mjs';
+import { spawnTracked, stopChild, installCleanup, freePort, captureOutput, removeOnExit } from './lib/children.mjs';
 import { waitForSerial } from './lib/probe.mjs';
 import { cachedZone, BENCH_DIR, TMP_DIR, ORIGIN, SERIAL } from './lib/zone-cache.mjs';
 import { writeQueryFile } from './lib/queries.mjs';
@@ -16,6 +15,7 @@ import { measured } from './lib/qps.mjs';
 import { treeMemory, mib } from './lib/procfs.mjs';
 import { anycastdArgs, problemLines } from './lib/subjects.mjs';
 import { markdownTable, fixed, thousands, median, machineLine } from './lib/table.mjs';
+import { commandLine, runIfScript, writeResult } from './lib/script.mjs';
 
 const SMALL_ORIGIN = 'small.test.';
 const PROBE_INTERVAL_MS = 5;
@@ -175,20 +175,12 @@ async function main() {
       names: { type: 'string', default: '1000000' },
     },
   });
-  const command = `node bench/zone-reload.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  const command = commandLine('zone-reload.mjs');
   const { report } = await zoneReloadBench({
     reloads: Number(opts.reloads ?? (opts.quick ? 2 : 5)), rate: Number(opts.rate), workers: Number(opts.workers), names: Number(opts.names), command,
   });
   console.log(report);
-  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-  writeFileSync(join(BENCH_DIR, 'results', 'zone-reload.md'), report);
+  writeResult('zone-reload.md', report);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main()
-    .catch((err) => {
-      console.error(err.stack ?? err);
-      process.exitCode = 1;
-    })
-    .finally(() => killAll());
-}
+runIfScript(import.meta.url, main);
