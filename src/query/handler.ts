@@ -51,6 +51,8 @@ export class QueryHandler {
   cookieValid = false;
   /** The last query's client address, parsed only when cookies or RRL ask for its bytes. */
   readonly client = new ClientAddress();
+  /** Whether cookies are on, and a rollover under way: what /status may say about the secrets. */
+  readonly cookieSettings: { enabled: boolean; rollover: boolean };
 
   constructor(options: HandlerOptions) {
     this.chaos = new ChaosResponder(options);
@@ -58,6 +60,7 @@ export class QueryHandler {
     this.writer.advertisedSize = this.maxUdp;
     this.writer.nsid = options.nsid === null ? null : Buffer.from(options.nsid, 'utf8');
     this.cookies = options.cookies ? new ServerCookies(options.cookies) : null;
+    this.cookieSettings = { enabled: Boolean(options.cookies), rollover: Boolean(options.cookies?.previous) };
   }
 
   get zones(): ZoneSet {

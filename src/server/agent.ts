@@ -7,7 +7,7 @@ import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../contrac
 import { batchSizes } from '../transport/udp-native.js';
 
 /** What the agent reads and drives: a worker process's DnsServer, or one data-path thread. */
-export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'cookieSettings' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'stop'> & {
+export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'stop'> & {
   zoneLoadErrors(): number;
   /** The UDP path in use ('native' or 'dgram'), once listening. */
   udpIo?: string | null;
@@ -113,7 +113,7 @@ export class ControlAgent {
 
   private abuse(): AbuseReport {
     const rrl = this.server.rrl;
-    const cookies = this.server.cookieSettings;
+    const cookies = this.server.handler.cookieSettings;
     return {
       cookies: Array.from(this.server.handler.cookieCounts),
       rrl: rrl ? Array.from(rrl.counts) : [0, 0, 0],

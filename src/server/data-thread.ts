@@ -4,9 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type LogFormat, createLogger } from '../lib/log.js';
 import { QueryHandler } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
-import { listenUdp } from '../transport/udp.js';
-import { type UdpIo, type UdpListener, listenUdpNative, resolveUdpIo } from '../transport/udp-native.js';
-import { listenTcp, type TcpListener } from '../transport/tcp.js';
+import type { UdpIo } from '../transport/udp-native.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import type { CompiledZone } from '../zone/compiled/compiled.js';
 import { collectGarbageSoon } from '../zone/loading/gc.js';
@@ -14,6 +12,7 @@ import type { ZoneFileStatus } from '../contract/zone-status.js';
 import type { FromWorker, ToWorker } from '../contract/ipc.js';
 import type { ServerConfig } from './server.js';
 import { type AgentTarget, ControlAgent } from './agent.js';
+import { Listeners } from './listeners.js';
 
 export interface DataThreadData {
   id: number;
@@ -37,10 +36,7 @@ class DataThread implements AgentTarget {
   readonly rrl = null;
   private status: ZoneFileStatus[] = [];
   private loadErrors = 0;
-  private udp: UdpListener[] = [];
-  /** The UDP path in use, once listening (--udp-io; both bind one reusePort socket per thread). */
-  udpIo: UdpIo | null = null;
-  private tcp: TcpListener[] = [];
+  private readonly listeners = new Listeners();
 
   constructor(private readonly data: DataThreadData, private readonly log: ReturnType<typeof createLogger>) {
     this.handler = new QueryHandler(data.server);
@@ -57,21 +53,22 @@ class DataThread implements AgentTarget {
     collectGarbageSoon(); // lets the replaced zones' shared memory go (zone/gc.ts)
   }
 
-  async listen(): Promise<void> {
-    const io = resolveUdpIo(this.data.server.udpIo ?? 'auto', this.log);
-    this.udpIo = io;
-    for (const addr of this.data.listen) {
-      this.udp.push(io === 'native' ? listenUdpNative(addr, this.handler, this.log) : await listenUdp(addr, this.handler, this.log, null, true));
-      this.tcp.push(await listenTcp(addr, this.handler, this.data.server.tcp, this.log, true));
-    }
+  /** Both UDP paths bind one reusePort socket per thread. */
+  listen(): Promise<void> {
+    return this.listeners.open(this.data.listen, this.handler, { udpIo: this.data.server.udpIo ?? 'auto', tcp: this.data.server.tcp, rrl: null, reusePort: true }, this.log);
+  }
+
+  /** The UDP path in use, once listening. */
+  get udpIo(): UdpIo | null {
+    return this.listeners.io;
   }
 
   ports(): number[] {
-    return this.udp.map((s) => s.address().port);
+    return this.listeners.udpAddresses().map((a) => a.port);
   }
 
   tcpConnections(): number {
-    return this.tcp.reduce((n, t) => n + t.connections.size, 0);
+    return this.listeners.tcpConnections();
   }
 
   zoneStatus(): ZoneFileStatus[] {
@@ -80,10 +77,6 @@ class DataThread implements AgentTarget {
 
   zoneLoadErrors(): number {
     return this.loadErrors;
-  }
-
-  get cookieSettings(): { enabled: boolean; rollover: boolean } {
-    return { enabled: Boolean(this.data.server.cookies), rollover: Boolean(this.data.server.cookies?.previous) };
   }
 
   /** Secondary zones are not served in thread mode yet (serve.ts keeps processes for them). */
@@ -96,9 +89,8 @@ class DataThread implements AgentTarget {
     return Promise.resolve();
   }
 
-  async stop(): Promise<void> {
-    for (const s of this.udp) s.close();
-    await Promise.all(this.tcp.map((t) => t.close()));
+  stop(): Promise<void> {
+    return this.listeners.close();
   }
 }
 

@@ -4,9 +4,8 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { QueryHandler, type HandlerOptions } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
-import { listenUdp } from '../transport/udp.js';
-import { type UdpIo, type UdpIoChoice, type UdpListener, listenUdpNative, resolveUdpIo } from '../transport/udp-native.js';
-import { listenTcp, type TcpLimits, type TcpListener } from '../transport/tcp.js';
+import type { UdpIo, UdpIoChoice } from '../transport/udp-native.js';
+import type { TcpLimits } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import { ZoneCompileWorker } from '../zone/loading/compile-pool.js';
 import { DEFAULT_ZONE_MANAGER_OPTIONS, ZoneManager, type ZoneManagerOptions } from '../zone/loading/zone-manager.js';
@@ -16,6 +15,7 @@ import type { CompiledZone } from '../zone/compiled/compiled.js';
 import type { SecondaryConfig, SecondarySource } from '../xfr/secondary-config.js';
 import { expiredAt } from '../xfr/xfr-store.js';
 import { ResponseRateLimiter, type RrlSettings } from '../abuse/rrl.js';
+import { Listeners } from './listeners.js';
 
 export interface ServerConfig extends HandlerOptions {
   listen: ListenAddress[];
@@ -31,10 +31,7 @@ export interface ServerConfig extends HandlerOptions {
 export class DnsServer implements AgentTarget {
   readonly handler: QueryHandler;
   private readonly compiler = new ZoneCompileWorker();
-  private udp: UdpListener[] = [];
-  /** The UDP path in use, once started. */
-  udpIo: UdpIo | null = null;
-  private tcp: TcpListener[] = [];
+  private readonly listeners = new Listeners();
   readonly zones: ZoneManager;
   /** One table for all of this process's UDP sockets; null when --rrl-rate is 0. */
   readonly rrl: ResponseRateLimiter | null;
@@ -97,11 +94,6 @@ export class DnsServer implements AgentTarget {
     return [...this.zones.status(), ...secondary];
   }
 
-  /** Whether cookies are on, and a rollover under way: what /status may say about the secrets. */
-  get cookieSettings(): { enabled: boolean; rollover: boolean } {
-    return { enabled: Boolean(this.config.cookies), rollover: Boolean(this.config.cookies?.previous) };
-  }
-
   async start(): Promise<void> {
     await this.zones.start();
     if (this.xfrZones) {
@@ -109,22 +101,23 @@ export class DnsServer implements AgentTarget {
       await this.xfrZones.start();
     }
     if (this.handler.zones.size === 0) this.log.warn({ dir: this.config.zones.dir }, 'no zone loaded; answering REFUSED until one loads');
-    const io = resolveUdpIo(this.config.udpIo ?? 'auto', this.log);
-    this.udpIo = io;
-    for (const addr of this.config.listen) {
-      this.udp.push(io === 'native' ? listenUdpNative(addr, this.handler, this.log, this.rrl) : await listenUdp(addr, this.handler, this.log, this.rrl));
-      this.tcp.push(await listenTcp(addr, this.handler, this.config.tcp, this.log));
-      this.log.info({ listen: formatListen(addr), udpIo: io }, 'listening on UDP and TCP');
-    }
+    const { listen, tcp } = this.config;
+    await this.listeners.open(listen, this.handler, { udpIo: this.config.udpIo ?? 'auto', tcp, rrl: this.rrl, reusePort: false }, this.log);
+    for (const addr of listen) this.log.info({ listen: formatListen(addr), udpIo: this.udpIo }, 'listening on UDP and TCP');
+  }
+
+  /** The UDP path in use, once started. */
+  get udpIo(): UdpIo | null {
+    return this.listeners.io;
   }
 
   /** Where the UDP sockets actually listen (port 0 in the config picks a free one). */
   udpAddresses(): { address: string; port: number }[] {
-    return this.udp.map((s) => s.address());
+    return this.listeners.udpAddresses();
   }
 
   tcpConnections(): number {
-    return this.tcp.reduce((n, t) => n + t.connections.size, 0);
+    return this.listeners.tcpConnections();
   }
 
   zoneLoadErrors(): number {
@@ -139,8 +132,7 @@ export class DnsServer implements AgentTarget {
   async stop(): Promise<void> {
     this.zones.stop();
     this.xfrZones?.stop();
-    for (const s of this.udp) s.close();
-    await Promise.all(this.tcp.map((t) => t.close()));
+    await this.listeners.close();
     await this.compiler.close();
   }
 }
