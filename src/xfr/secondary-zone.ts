@@ -8,6 +8,7 @@ import type { TsigKey } from './tsig-keys.js';
 import { ZoneData } from './zone-data.js';
 import { loadState, loadZoneData, saveState, saveZone, zoneFileMtime } from './xfr-store.js';
 import type { SecondarySource } from './secondary-config.js';
+import { CoalescedRun } from '../lib/coalesced-run.js';
 
 /** Floors keep a broken SOA from hammering the primary; ceilings keep a zone from never refreshing or expiring. */
 export const TIMER_LIMITS = {
@@ -69,8 +70,7 @@ export class SecondaryZone {
   lastErrorAt: number | null = null;
   readonly counts: TransferCounts = { axfr: { ok: 0, error: 0 }, ixfr: { ok: 0, error: 0 } };
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly refreshes = new CoalescedRun(() => this.refreshOnce(), () => !this.stopped);
   private stopped = false;
   private expireSeconds = 0;
 
@@ -111,20 +111,7 @@ export class SecondaryZone {
 
   /** NOTIFY or a timer: one refresh at a time; a request during one queues exactly one more. */
   refresh(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    const run = async () => {
-      do {
-        this.again = false;
-        await this.refreshOnce();
-      } while (this.again && !this.stopped);
-    };
-    this.running = run().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.refreshes.run();
   }
 
   status(): SecondaryZoneStatus {

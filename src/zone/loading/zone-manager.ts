@@ -13,6 +13,7 @@ import { listZoneFiles } from './zone-dir.js';
 import { DirWatcher } from './dir-watcher.js';
 import { serialLess } from '../records/serial.js';
 import { writeFileAtomic } from '../../lib/atomic-write.js';
+import { CoalescedRun } from '../../lib/coalesced-run.js';
 
 export interface ZoneManagerOptions {
   dir: string;
@@ -77,8 +78,11 @@ export class ZoneManager {
   private readonly entries = new Map<string, Entry>();
   private readonly watcher: DirWatcher;
   private debounce: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly passes = new CoalescedRun(() => {
+    const force = this.forceNext;
+    this.forceNext = false;
+    return this.pass(force);
+  });
   private forceNext = false;
   /** Total zone files that failed to load (parse, check, serial, conflicts), for the metric. */
   loadErrors = 0;
@@ -129,22 +133,7 @@ export class ZoneManager {
   /** Runs one pass at a time; a request during a pass queues exactly one more. */
   sync(force: boolean): Promise<void> {
     this.forceNext ||= force;
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    const run = async () => {
-      do {
-        this.again = false;
-        const f = this.forceNext;
-        this.forceNext = false;
-        await this.pass(f);
-      } while (this.again);
-    };
-    this.running = run().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.passes.run();
   }
 
   /** The file serving an origin, or null. */
@@ -233,7 +222,7 @@ export class ZoneManager {
     if (!sameStamp(before, stampOf(file))) {
       // Written to while we read it: never serve what may be half a file; the next event or rescan retries.
       this.log.info({ file }, 'zone file changed while loading; will load it again');
-      this.again = true;
+      this.passes.runAgain();
       return false;
     }
     if (result.unchanged) {
