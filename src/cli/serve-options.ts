@@ -190,7 +190,7 @@ export const SERVE_OPTIONS = {
   med: one('--med <n>', 'MED to set when overloaded', integer(0, 0xffffffff), { example: 200 }),
   maintenanceFile: one('--maintenance-file <path>', 'drain while this file exists', text, { example: '/etc/anycastd/maintenance' }),
   drainMs: one('--drain-ms <ms>', 'keep answering this long after withdrawing on SIGTERM', integer(0), { example: 2000, default: '5000' }),
-  udpIo: one('--udp-io <path>', 'UDP socket path: native (batched recvmmsg/sendmmsg addon), dgram (node:dgram), auto (native when built)', oneOf(UDP_IO_CHOICES), { example: 'dgram', default: 'auto' }),
+  udpIo: one('--udp-io <mode>', 'UDP I/O path: native (batched recvmmsg/sendmmsg addon), dgram (node:dgram), auto (native when built)', oneOf(UDP_IO_CHOICES), { example: 'dgram', default: 'auto' }),
   workers: one('--workers <n>', 'data-path workers: threads on Node >= 22.12, else processes', integer(1), { example: 2, default: '1' }),
   workerMode: one('--worker-mode <mode>', 'auto, threads (one process, zones shared; Node >= 22.12) or processes (cluster, a zone copy each)', oneOf(['auto', 'threads', 'processes'] as const), { example: 'processes', default: 'auto' }),
   secondary: many('--secondary <origin@addr[:port][,key=name]>', 'secondary zone transferred from this primary (repeatable)', text, { example: ['example.org@192.0.2.53:53,key=xfr'] }),
