@@ -1,9 +1,13 @@
 // Tests for the zone compiler: semantic checks with file:line, merging, and the compiled structure.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileZoneText, loadZoneFile } from '../loading/load.js';
+import { ZoneCompiler } from './compiler.js';
+import { allocateShared } from './growable.js';
+import { parseZoneText } from '../text/parser.js';
 import {
   type CompiledZone, NODE_STRIDE, N_CUT, N_FLAGS, N_WILDCARD, F_APEX, F_DELEGATION, F_DNAME,
   RRSET_STRIDE, R_COUNT, R_TTL, R_TARGETS, findNode, findRRset,
@@ -100,5 +104,63 @@ describe('compiled zone', () => {
     const r = compileZoneText(HEAD + 'bad A 1.2.3\nwww CNAME ns1\nwww TXT "x"\n', 'example.test.');
     expect(r.zone).toBeNull();
     expect(r.errors.map((e) => e.line).sort()).toEqual([6, 7]);
+  });
+});
+
+describe('compiler storage', () => {
+  /** A zone of `n` names with every shape the compiler handles: glue, targets, CNAMEs, wildcards, several records per name. */
+  function bigZone(n: number): string {
+    let text = HEAD;
+    for (let i = 0; i < n; i++) {
+      text += `h${i}.s${i % 7} A 192.0.2.${i % 250}\n`;
+      if (i % 3 === 0) text += `  AAAA 2001:db8::${i.toString(16)}\n`;
+      if (i % 11 === 0) text += `m${i} MX 10 h${i}.s${i % 7}\n`;
+      if (i % 13 === 0) text += `c${i} CNAME h${i}.s${i % 7}\n`;
+      if (i % 17 === 0) text += `d${i} NS ns.d${i}\nns.d${i} A 192.0.2.1\n*.w${i} TXT "x${i}"\n`;
+    }
+    return text;
+  }
+
+  function arrays(zone: CompiledZone): Record<string, number[]> {
+    return {
+      names: [...zone.names], nodes: [...zone.nodes], hashTable: [...zone.hashTable],
+      rrsets: [...zone.rrsets], rdata: [...zone.rdata], targets: [...zone.targets],
+    };
+  }
+
+  it('builds the same zone whether its scratch was sized right, too small (grown) or in shared memory', () => {
+    const text = bigZone(3000);
+    const grown = compileZoneText(text, 'example.test.');
+    expect(grown.errors).toEqual([]);
+    const origin = nameFromText('example.test.', null);
+    const sized = new ZoneCompiler(origin, 'zone', { records: text.split('\n').length, bytes: text.length });
+    parseZoneText(text, 'zone', { origin: 'example.test.' }, (r) => sized.add(r), (p) => sized.addError(p));
+    const exact = sized.finish();
+    expect(arrays(exact.zone!)).toEqual(arrays(grown.zone!));
+    allocateShared(true);
+    try {
+      const shared = compileZoneText(text, 'example.test.').zone!;
+      expect(shared.rdata.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(shared.nodes.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(arrays(shared)).toEqual(arrays(grown.zone!));
+    } finally {
+      allocateShared(false);
+    }
+    expect(grown.zone!.meta.records).toBe(exact.zone!.meta.records);
+  });
+
+  it('names the right file for a problem before, inside and after an $INCLUDE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compiler-include-'));
+    try {
+      const main = join(dir, 'example.test.zone');
+      const inc = join(dir, 'inc.zone');
+      writeFileSync(inc, 'b 300 A 192.0.2.2\nb 600 A 192.0.2.3\n');
+      writeFileSync(main, HEAD + 'a 300 A 192.0.2.4\na 600 A 192.0.2.5\n$INCLUDE inc.zone\nc 300 A 192.0.2.6\nc 600 A 192.0.2.7\n');
+      const r = loadZoneFile(main);
+      expect(r.errors).toEqual([]);
+      expect(r.warnings.map((w) => [w.file, w.line])).toEqual([[main, 7], [inc, 2], [main, 10]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

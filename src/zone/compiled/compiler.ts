@@ -1,12 +1,13 @@
 // Turns a stream of parsed records into a CompiledZone: names hashed, RRsets grouped and wire-encoded, cuts marked.
 
-import { GrowableBytes, GrowableInt32, zoneInt32Array } from './growable.js';
+import { RecordScratch } from './record-scratch.js';
+import { GrowableBytes, GrowableInt32, asZoneArray, fitted, freeNow, zoneInt32Array, zoneUint8Array } from './growable.js';
 import type { ZoneProblem, ZoneRecord } from '../records/record.js';
 import {
   type CompiledZone,
   NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, N_FLAGS, N_FIRST_RRSET, N_RRSET_COUNT, N_CUT, N_WILDCARD, N_HASH,
   F_APEX, F_DELEGATION, F_DNAME, F_CNAME,
-  RRSET_STRIDE, R_TTL, R_DATA_OFF,
+  RRSET_STRIDE, R_TYPE, R_TTL, R_COUNT, R_DATA_OFF, R_DATA_END, R_TARGETS,
   findNode, findSignatures, Denial,
 } from './compiled.js';
 import { buildDenialIndex, canonicalOrder } from '../dnssec/denial-index.js';
@@ -32,29 +33,42 @@ function targetOffset(type: number): number {
   return -1;
 }
 
+/**
+ * What the compiler can expect, to size its scratch once instead of doubling it: the file's line
+ * count bounds its records, its size roughly bounds their RDATA. A wrong guess only costs a copy.
+ */
+export interface SizeHint {
+  records: number;
+  bytes: number;
+}
+
 export class ZoneCompiler {
   private readonly apex: Uint8Array;
-  private readonly names = new GrowableBytes(1 << 16);
-  private readonly nodeNameOff = new GrowableInt32();
-  private readonly nodeNameLen = new GrowableInt32();
-  private readonly nodeHash = new GrowableInt32();
-  private readonly nodeParent = new GrowableInt32();
+  private readonly names: GrowableBytes;
+  private readonly nodeNameOff: GrowableInt32;
+  private readonly nodeNameLen: GrowableInt32;
+  private readonly nodeHash: GrowableInt32;
+  private readonly nodeParent: GrowableInt32;
   private hashTable: Int32Array = new Int32Array(1024);
-  private readonly recNode = new GrowableInt32();
-  private readonly recType = new GrowableInt32();
-  private readonly recTtl = new GrowableInt32();
-  private readonly recLine = new GrowableInt32();
-  private readonly recOff = new GrowableInt32();
-  private readonly rdataIn = new GrowableBytes(1 << 16);
+  private readonly recs: RecordScratch;
   private readonly scratch = new Uint8Array(256);
   private readonly errors: ZoneProblem[] = [];
   private readonly warnings: ZoneProblem[] = [];
-  private readonly files: string[] = [];
-  private readonly recFile = new GrowableInt32();
+  /** Where nameOf() reads names: the scratch while compiling, then the final zone's arrays. */
+  private nameBytes: Uint8Array | null = null;
+  private nodeTable: Int32Array | null = null;
 
-  constructor(origin: Uint8Array, private readonly file: string) {
+  constructor(origin: Uint8Array, private readonly file: string, hint: SizeHint = { records: 1024, bytes: 1 << 16 }) {
     this.apex = new Uint8Array(nameLength(origin, 0));
     copyNameLower(origin, 0, this.apex, 0);
+    // Pages of a generous guess that are never written are never resident, so guessing high is cheap.
+    const records = Math.max(1024, hint.records + 1);
+    this.names = new GrowableBytes(Math.max(1 << 16, hint.bytes + records * (this.apex.length + 1)));
+    this.nodeNameOff = new GrowableInt32(records);
+    this.nodeNameLen = new GrowableInt32(records);
+    this.nodeHash = new GrowableInt32(records);
+    this.nodeParent = new GrowableInt32(records);
+    this.recs = new RecordScratch(records, hint.bytes);
     this.internNode(this.apex, 0, this.apex.length);
   }
 
@@ -64,19 +78,7 @@ export class ZoneCompiler {
       this.errors.push({ file: rec.file, line: rec.line, message: `${nameToString(rec.owner)} is outside the zone ${nameToString(this.apex)}` });
       return;
     }
-    let fileIndex = this.files.length - 1;
-    if (fileIndex < 0 || this.files[fileIndex] !== rec.file) {
-      fileIndex = this.files.indexOf(rec.file);
-      if (fileIndex < 0) fileIndex = this.files.push(rec.file) - 1;
-    }
-    this.recNode.push(this.internNode(this.scratch, 0, len));
-    this.recType.push(rec.type);
-    this.recTtl.push(rec.ttl);
-    this.recLine.push(rec.line);
-    this.recFile.push(fileIndex);
-    this.recOff.push(this.rdataIn.length);
-    this.rdataIn.pushU16(rec.rdata.length);
-    this.rdataIn.append(rec.rdata);
+    this.recs.add(this.internNode(this.scratch, 0, len), rec);
   }
 
   /** Reports a problem found outside the compiler (the parser's), so that finish() fails the zone. */
@@ -85,7 +87,7 @@ export class ZoneCompiler {
   }
 
   get recordCount(): number {
-    return this.recNode.length;
+    return this.recs.count;
   }
 
   /** Finds or creates the node for a lower-case name, creating empty non-terminals up to the apex. */
@@ -119,39 +121,23 @@ export class ZoneCompiler {
   }
 
   private rehash(size: number): void {
-    const table = zoneInt32Array(size);
+    const table = new Int32Array(size);
     const mask = size - 1;
     for (let n = 0; n < this.nodeNameOff.length; n++) {
       let slot = this.nodeHash.data[n] & mask;
       while (table[slot] !== 0) slot = (slot + 1) & mask;
       table[slot] = n + 1;
     }
+    freeNow(this.hashTable);
     this.hashTable = table;
   }
 
   finish(): CompileResult {
     const nodeCount = this.nodeNameOff.length;
-    const recCount = this.recNode.length;
-    // Counting sort of records by node: O(n), no comparator calls over a million records.
-    const start = new Int32Array(nodeCount + 1);
-    for (let r = 0; r < recCount; r++) start[this.recNode.data[r] + 1]++;
-    for (let n = 0; n < nodeCount; n++) start[n + 1] += start[n];
-    const order = new Int32Array(recCount);
-    const fill = start.slice(0, nodeCount);
-    for (let r = 0; r < recCount; r++) order[fill[this.recNode.data[r]]++] = r;
-
+    const recs = this.recs;
+    const recCount = recs.count;
+    // The final node table takes the names' offsets, lengths and hashes first, so their scratch can go now.
     const nodes = zoneInt32Array(nodeCount * NODE_STRIDE);
-    const rrsets = new GrowableInt32(Math.max(1024, nodeCount * RRSET_STRIDE));
-    const rdata = new GrowableBytes(Math.max(1 << 16, this.rdataIn.length));
-    const targetNames: number[] = []; // per target: targets index, rdata offset of the name, owner node, line, type, file index
-    let kept = 0;
-    let soaRRset = -1;
-    // Where each name's first record is: DNSSEC chain problems are reported at it.
-    const nodeLine = new Int32Array(nodeCount);
-    const nodeFile = new Int32Array(nodeCount);
-    const view: NodeView = { node: 0, types: [], counts: [], lines: [], isApex: false, file: this.file };
-    const byType: number[] = [];
-
     for (let n = 0; n < nodeCount; n++) {
       const base = n * NODE_STRIDE;
       nodes[base + N_NAME_OFF] = this.nodeNameOff.data[n];
@@ -159,7 +145,38 @@ export class ZoneCompiler {
       nodes[base + N_HASH] = this.nodeHash.data[n];
       nodes[base + N_CUT] = -1;
       nodes[base + N_WILDCARD] = -1;
-      nodes[base + N_FIRST_RRSET] = rrsets.length / RRSET_STRIDE;
+    }
+    this.nodeTable = nodes;
+    for (const g of [this.nodeNameOff, this.nodeNameLen, this.nodeHash]) g.release();
+    this.hashTable = asZoneArray(this.hashTable);
+
+    // Counting sort of records by node: O(n), no comparator calls over a million records.
+    const start = new Int32Array(nodeCount + 1);
+    for (let r = 0; r < recCount; r++) start[recs.node.data[r] + 1]++;
+    for (let n = 0; n < nodeCount; n++) start[n + 1] += start[n];
+    const order = new Int32Array(recCount);
+    const fill = start.slice(0, nodeCount);
+    for (let r = 0; r < recCount; r++) order[fill[recs.node.data[r]]++] = r;
+    freeNow(fill);
+    recs.node.release();
+
+    // Made at their upper bounds (an RRset per record, no duplicate dropped) and written in place: no growing, no copy.
+    let rrsets = zoneInt32Array(recCount * RRSET_STRIDE);
+    let rrsetRows = 0;
+    let rdata = zoneUint8Array(recs.rdata.length);
+    let rdataLen = 0;
+    const targetNames: number[] = []; // per target: targets index, rdata offset of the name, owner node, line, type, file index
+    let kept = 0;
+    let soaRRset = -1;
+    // Where each name's first record is: DNSSEC chain problems are reported at it (signed zones only).
+    const nodeLine = new Int32Array(recs.signatures > 0 ? nodeCount : 0);
+    const nodeFile = new Int32Array(recs.signatures > 0 ? nodeCount : 0);
+    const view: NodeView = { node: 0, types: [], counts: [], lines: [], isApex: false, file: this.file };
+    const byType: number[] = [];
+
+    for (let n = 0; n < nodeCount; n++) {
+      const base = n * NODE_STRIDE;
+      nodes[base + N_FIRST_RRSET] = rrsetRows;
       const isApex = n === 0;
       let flags = isApex ? F_APEX : 0;
       const from = start[n];
@@ -170,9 +187,9 @@ export class ZoneCompiler {
       }
       byType.length = 0;
       for (let i = from; i < to; i++) byType.push(order[i]);
-      const recType = this.recType.data;
+      const recType = recs.type.data;
       // RRSIGs are grouped per covered type, each group with its own TTL (RFC 4034 section 3).
-      if (byType.length > 1) byType.sort((a, b) => recType[a] - recType[b] || this.covered(a) - this.covered(b) || a - b);
+      if (byType.length > 1) byType.sort((a, b) => recType[a] - recType[b] || recs.covered(a) - recs.covered(b) || a - b);
       view.types.length = 0;
       view.counts.length = 0;
       view.lines.length = 0;
@@ -181,51 +198,55 @@ export class ZoneCompiler {
       for (let i = 0; i < byType.length; ) {
         const type = recType[byType[i]];
         let j = i;
-        const covers = this.covered(byType[i]);
-        while (j < byType.length && recType[byType[j]] === type && this.covered(byType[j]) === covers) j++;
-        const row = rrsets.length;
+        const covers = recs.covered(byType[i]);
+        while (j < byType.length && recType[byType[j]] === type && recs.covered(byType[j]) === covers) j++;
         const first = byType[i];
-        const ttl = this.recTtl.data[first];
-        const dataOff = rdata.length;
+        const ttl = recs.ttl.data[first];
+        const dataOff = rdataLen;
         const tOff = targetOffset(type);
         const firstTarget = targetNames.length / TARGET_TUPLE;
         let count = 0;
         for (let k = i; k < j; k++) {
           const r = byType[k];
-          if (this.recTtl.data[r] !== ttl) {
+          if (recs.ttl.data[r] !== ttl) {
             this.warnings.push({
-              file: this.files[this.recFile.data[r]], line: this.recLine.data[r],
-              message: `TTL ${this.recTtl.data[r]} differs from ${ttl} within the RRset; using ${ttl} (RFC 2181 section 5.2)`,
+              file: recs.fileName(r), line: recs.line.data[r],
+              message: `TTL ${recs.ttl.data[r]} differs from ${ttl} within the RRset; using ${ttl} (RFC 2181 section 5.2)`,
             });
           }
-          if (this.isDuplicate(r, rdata.data, dataOff, rdata.length)) continue;
+          if (recs.isDuplicate(r, rdata, dataOff, rdataLen)) continue;
           if (type === T_RRSIG) this.noteExpiry(r, n);
-          const off = this.recOff.data[r];
-          const len = 2 + ((this.rdataIn.data[off] << 8) | this.rdataIn.data[off + 1]);
-          const at = rdata.append(this.rdataIn.data, off, len);
-          if (tOff >= 0) targetNames.push(targetNames.length / TARGET_TUPLE, at + 2 + tOff, n, this.recLine.data[r], type, this.recFile.data[r]);
+          const off = recs.off.data[r];
+          const len = recs.wireLength(r);
+          const at = rdataLen;
+          rdata.set(recs.rdata.data.subarray(off, off + len), at);
+          rdataLen += len;
+          if (tOff >= 0) targetNames.push(targetNames.length / TARGET_TUPLE, at + 2 + tOff, n, recs.line.data[r], type, recs.fileOf(r));
           count++;
         }
         kept += count;
-        rrsets.push(type);
-        rrsets.push(ttl);
-        rrsets.push(count);
-        rrsets.push(dataOff);
-        rrsets.push(rdata.length);
-        rrsets.push(tOff < 0 ? -1 : firstTarget);
+        const row = rrsetRows++ * RRSET_STRIDE;
+        rrsets[row + R_TYPE] = type;
+        rrsets[row + R_TTL] = ttl;
+        rrsets[row + R_COUNT] = count;
+        rrsets[row + R_DATA_OFF] = dataOff;
+        rrsets[row + R_DATA_END] = rdataLen;
+        rrsets[row + R_TARGETS] = tOff < 0 ? -1 : firstTarget;
         if (type === T_SOA && isApex) soaRRset = row / RRSET_STRIDE;
         if (type === T_NS && !isApex) flags |= F_DELEGATION;
         if (type === T_DNAME) flags |= F_DNAME;
         if (type === T_CNAME) flags |= F_CNAME;
         view.types.push(type);
         view.counts.push(count);
-        view.lines.push(this.recLine.data[first]);
+        view.lines.push(recs.line.data[first]);
         rrsetCount++;
         i = j;
       }
-      view.file = this.files[this.recFile.data[byType[0]]];
-      nodeLine[n] = this.recLine.data[byType[0]];
-      nodeFile[n] = this.recFile.data[byType[0]];
+      view.file = recs.fileName(byType[0]);
+      if (nodeLine.length) {
+        nodeLine[n] = recs.line.data[byType[0]];
+        nodeFile[n] = recs.fileOf(byType[0]);
+      }
       view.node = n;
       checkNode(view, this.errors, this.nameOf);
       nodes[base + N_FLAGS] = flags;
@@ -234,18 +255,24 @@ export class ZoneCompiler {
 
     this.linkTree(nodes, nodeCount);
     const first = this.firstLine();
-    // The per-record scratch is done with: let it go before the exact-size copies below are made.
-    for (const g of [this.recNode, this.recType, this.recTtl, this.recLine, this.recOff, this.recFile, this.rdataIn]) g.release();
+    // The per-record scratch is done with: it goes before the names' final copy is made.
+    recs.release();
+    freeNow(start);
+    freeNow(order);
+    rrsets = fitted(rrsets, rrsetRows * RRSET_STRIDE);
+    rdata = fitted(rdata, rdataLen);
+    const names = this.names.toZoneArray();
+    this.nameBytes = names;
     const zone: CompiledZone = {
       meta: { origin: nameToString(this.apex), serial: 0, records: kept, file: this.file, loadedAt: Date.now(), signatureExpiry: 0, signatureExpiryWhere: '', signatureExpiryRecord: '' },
       apex: 0,
       apexName: this.apex,
       apexLabels: labelCount(this.apex, 0),
-      names: this.names.toArray(),
+      names,
       nodes,
       hashTable: this.hashTable,
-      rrsets: rrsets.toArray(),
-      rdata: rdata.toArray(),
+      rrsets,
+      rdata,
       targets: zoneInt32Array(targetNames.length / TARGET_TUPLE),
       negativeTtl: 0,
       soaRRset,
@@ -266,7 +293,7 @@ export class ZoneCompiler {
     if (zone.signed) {
       const order = canonicalOrder(zone, this.nodeParent.data, nodeCount);
       buildDenialIndex(zone, order);
-      const files = this.files.length ? this.files : [this.file];
+      const files = recs.files.length ? recs.files : [this.file];
       checkDenialChain(zone, order, { file: (n) => files[nodeFile[n]], line: (n) => nodeLine[n] }, this.warnings);
     }
     checkZone(zone, first, this.errors);
@@ -282,49 +309,23 @@ export class ZoneCompiler {
     return { zone: this.errors.length ? null : zone, errors: this.errors, warnings: this.warnings };
   }
 
-  /** The type an RRSIG record covers (0 for other types), read from the scratch RDATA. */
-  private covered(r: number): number {
-    if (this.recType.data[r] !== T_RRSIG) return 0;
-    const off = this.recOff.data[r] + 2;
-    return (this.rdataIn.data[off] << 8) | this.rdataIn.data[off + 1];
-  }
-
   private earliestExpiry = 0;
   private earliestExpiryWhere = '';
   private earliestExpiryRecord = '';
 
   /** Keeps the earliest signature expiration (RFC 4034 section 3.1.5) and where it is. */
   private noteExpiry(r: number, node: number): void {
-    const off = this.recOff.data[r] + 2 + 8;
-    const d = this.rdataIn.data;
-    const expiry = ((d[off] << 24) | (d[off + 1] << 16) | (d[off + 2] << 8) | d[off + 3]) >>> 0;
+    const expiry = this.recs.expiry(r);
     if (this.earliestExpiry !== 0 && expiry >= this.earliestExpiry) return;
     this.earliestExpiry = expiry;
-    this.earliestExpiryWhere = `${this.files[this.recFile.data[r]]}:${this.recLine.data[r]}`;
-    this.earliestExpiryRecord = `${this.nameOf(node)} RRSIG(${typeToText(this.covered(r))})`;
+    this.earliestExpiryWhere = `${this.recs.fileName(r)}:${this.recs.line.data[r]}`;
+    this.earliestExpiryRecord = `${this.nameOf(node)} RRSIG(${typeToText(this.recs.covered(r))})`;
   }
 
-  private readonly nameOf = (node: number): string => nameToString(this.names.data, this.nodeNameOff.data[node]);
+  private readonly nameOf = (node: number): string => nameToString(this.nameBytes ?? this.names.data, this.nodeTable![node * NODE_STRIDE + N_NAME_OFF]);
 
   private firstLine(): { file: string; line: number } {
-    return { file: this.file, line: this.recLine.length ? this.recLine.data[0] : 0 };
-  }
-
-  /** RFC 2181 section 5: an RRset is a set; identical records are merged. */
-  private isDuplicate(r: number, out: Uint8Array, from: number, to: number): boolean {
-    const src = this.rdataIn.data;
-    const off = this.recOff.data[r];
-    const len = 2 + ((src[off] << 8) | src[off + 1]);
-    for (let p = from; p < to; ) {
-      const l = 2 + ((out[p] << 8) | out[p + 1]);
-      if (l === len) {
-        let same = true;
-        for (let i = 2; i < len; i++) if (out[p + i] !== src[off + i]) { same = false; break; }
-        if (same) return true;
-      }
-      p += l;
-    }
-    return false;
+    return { file: this.file, line: this.recs.line.length ? this.recs.line.data[0] : 0 };
   }
 
   /** Marks wildcard children and, for each node, the topmost NS/DNAME cut above it. */
@@ -335,7 +336,7 @@ export class ZoneCompiler {
     done[0] = 1;
     const path: number[] = [];
     for (let n = 1; n < nodeCount; n++) {
-      const off = this.nodeNameOff.data[n];
+      const off = nodes[n * NODE_STRIDE + N_NAME_OFF];
       if (names[off] === 1 && names[off + 1] === 0x2a) nodes[parent[n] * NODE_STRIDE + N_WILDCARD] = n;
       let m = n;
       while (!done[m]) {
@@ -369,7 +370,7 @@ export class ZoneCompiler {
       const base = owner * NODE_STRIDE;
       if (targetNames[i + 4] !== T_NS || !(zone.nodes[base + N_FLAGS] & F_DELEGATION)) continue;
       if (isSubdomain(name, 0, len, zone.names, zone.nodes[base + N_NAME_OFF], zone.nodes[base + N_NAME_LEN])) {
-        checkGlue(zone, owner, target, nameToString(name), { file: this.files[targetNames[i + 5]], line: targetNames[i + 3] }, this.errors, this.nameOf);
+        checkGlue(zone, owner, target, nameToString(name), { file: this.recs.files[targetNames[i + 5]], line: targetNames[i + 3] }, this.errors, this.nameOf);
       }
     }
   }

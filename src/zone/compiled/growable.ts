@@ -1,10 +1,29 @@
-// Append-only typed arrays that double when full: the compiler's scratch storage, one allocation per doubling.
+// The compiler's storage: scratch arrays that grow and free their old memory at once, and the zone's final arrays.
 
 let shared = false;
 
-/** Thread mode: exact-size copies go into SharedArrayBuffers, which every data thread reads without a copy. */
+/** Thread mode: the final arrays go into SharedArrayBuffers, which every data thread reads without a copy. */
 export function allocateShared(on: boolean): void {
   shared = on;
+}
+
+/**
+ * Gives a scratch array's memory back now instead of at the next GC. A compile makes tens of MB of
+ * scratch (the 1.22M-record bench zone: ~100 MiB) and V8 frees an ArrayBuffer only when a full GC
+ * finds it dead, so doubled-away and finished-with arrays used to pile up into the compile's peak RSS.
+ * Detaching (ArrayBuffer.prototype.transfer, Node >= 21) drops the memory on the spot; on Node 20,
+ * and for SharedArrayBuffers, which cannot be detached, GC still frees it.
+ */
+export function freeNow(array: ArrayBufferView | null | undefined): void {
+  const buffer = array?.buffer as (ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }) | undefined;
+  if (!array || !buffer || !(buffer instanceof ArrayBuffer) || typeof buffer.transfer !== 'function' || buffer.byteLength === 0) return;
+  // Only an array that owns its whole buffer: a small Buffer shares Node's pool with others.
+  if (array.byteOffset !== 0 || array.byteLength !== buffer.byteLength) return;
+  try {
+    buffer.transfer(0);
+  } catch {
+    // Not detachable (a Buffer from Node's pool, say): GC frees it.
+  }
 }
 
 /** A zero-filled Int32Array for the final zone: in a SharedArrayBuffer in thread mode, so it is never copied again. */
@@ -12,9 +31,44 @@ export function zoneInt32Array(length: number): Int32Array {
   return shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
 }
 
+export function zoneUint8Array(length: number): Uint8Array {
+  return shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
+}
+
+/** A scratch array as a final zone array: moved into a SharedArrayBuffer in thread mode (and freed), else itself. */
+export function asZoneArray(array: Int32Array): Int32Array {
+  if (!shared || array.buffer instanceof SharedArrayBuffer) return array;
+  const out = zoneInt32Array(array.length);
+  out.set(array);
+  freeNow(array);
+  return out;
+}
+
+/**
+ * The first `length` elements of a final array made at an upper bound. Pages never written are never
+ * resident (large allocations are fresh mappings: see control/worker-env.ts), so a small unused tail
+ * costs address space only and the view is kept; a large one is cut off by an exact copy.
+ */
+export function fitted<T extends Int32Array | Uint8Array>(array: T, length: number): T {
+  if (length === array.length) return array;
+  if (length * 16 >= array.length * 15) return array.subarray(0, length) as T;
+  const exact = (array instanceof Int32Array ? zoneInt32Array(length) : zoneUint8Array(length)) as T;
+  exact.set(array.subarray(0, length));
+  freeNow(array);
+  return exact;
+}
+
+/** The scratch storage's capacity after growing to hold `min`: doubling, so appends stay amortised O(1). */
+function grownCapacity(current: number, min: number): number {
+  let cap = Math.max(current * 2, 1024);
+  while (cap < min) cap *= 2;
+  return cap;
+}
+
 export class GrowableInt32 {
   data: Int32Array;
   length = 0;
+  /** `initial`: a good guess saves the copies and the peak of growing (the compiler sizes from the file's line count). */
   constructor(initial = 1024) {
     this.data = new Int32Array(initial);
   }
@@ -24,22 +78,29 @@ export class GrowableInt32 {
     return this.length++;
   }
   grow(min: number): void {
-    let cap = this.data.length * 2;
-    while (cap < min) cap *= 2;
-    const next = new Int32Array(cap);
+    const next = new Int32Array(grownCapacity(this.data.length, min));
     next.set(this.data.subarray(0, this.length));
+    freeNow(this.data);
     this.data = next;
   }
-  /** An exact-size copy, so the final zone holds no slack. */
-  toArray(): Int32Array {
-    if (!shared) return this.data.slice(0, this.length);
-    const out = new Int32Array(new SharedArrayBuffer(this.length * 4));
-    out.set(this.data.subarray(0, this.length));
+  /** The contents as a final zone array (shared in thread mode); the scratch is freed. */
+  toZoneArray(): Int32Array {
+    let out: Int32Array;
+    if (shared) {
+      out = zoneInt32Array(this.length);
+      out.set(this.data.subarray(0, this.length));
+      freeNow(this.data);
+    } else {
+      out = fitted(this.data, this.length);
+    }
+    this.data = new Int32Array(0);
+    this.length = 0;
     return out;
   }
 
-  /** Drops the storage: the compiler frees its scratch before making the final copies (lower peak RSS). */
+  /** Drops the storage now: the compiler frees its scratch before it makes the final arrays (lower peak RSS). */
   release(): void {
+    freeNow(this.data);
     this.data = new Int32Array(0);
     this.length = 0;
   }
@@ -54,10 +115,9 @@ export class GrowableBytes {
   ensure(extra: number): void {
     const min = this.length + extra;
     if (min <= this.data.length) return;
-    let cap = this.data.length * 2;
-    while (cap < min) cap *= 2;
-    const next = new Uint8Array(cap);
+    const next = new Uint8Array(grownCapacity(this.data.length, min));
     next.set(this.data.subarray(0, this.length));
+    freeNow(this.data);
     this.data = next;
   }
   append(src: Uint8Array, off = 0, len = src.length - off): number {
@@ -72,14 +132,23 @@ export class GrowableBytes {
     this.data[this.length++] = v >>> 8;
     this.data[this.length++] = v & 0xff;
   }
-  toArray(): Uint8Array {
-    if (!shared) return this.data.slice(0, this.length);
-    const out = new Uint8Array(new SharedArrayBuffer(this.length));
-    out.set(this.data.subarray(0, this.length));
+  /** The contents as a final zone array (shared in thread mode); the scratch is freed. */
+  toZoneArray(): Uint8Array {
+    let out: Uint8Array;
+    if (shared) {
+      out = zoneUint8Array(this.length);
+      out.set(this.data.subarray(0, this.length));
+      freeNow(this.data);
+    } else {
+      out = fitted(this.data, this.length);
+    }
+    this.data = new Uint8Array(0);
+    this.length = 0;
     return out;
   }
 
   release(): void {
+    freeNow(this.data);
     this.data = new Uint8Array(0);
     this.length = 0;
   }

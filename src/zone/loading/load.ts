@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parseZoneBuffer, parseZoneText } from '../text/parser.js';
 import { nameFromText } from '../text/name-text.js';
-import { ZoneCompiler, type CompileResult } from '../compiled/compiler.js';
+import { ZoneCompiler, type CompileResult, type SizeHint } from '../compiled/compiler.js';
+import { freeNow } from '../compiled/growable.js';
 import type { ZoneProblem } from '../records/record.js';
 
 export interface LoadOptions {
@@ -52,6 +53,13 @@ function failure(file: string, message: string, origin: string | null, hash = ''
 
 const EMPTY = Buffer.alloc(0);
 
+/** The compiler's size hint for a file: a record takes at least one line (more with $INCLUDE, which the compiler grows for). */
+function sizeHint(data: Uint8Array): SizeHint {
+  let lines = 1;
+  for (let at = data.indexOf(10); at >= 0; at = data.indexOf(10, at + 1)) lines++;
+  return { records: lines, bytes: data.length };
+}
+
 export function loadZoneFile(file: string, options: LoadOptions = {}): LoadResult {
   let data: Buffer;
   try {
@@ -70,10 +78,11 @@ export function loadZoneFile(file: string, options: LoadOptions = {}): LoadResul
   } catch (e) {
     return failure(file, `bad zone origin ${origin}: ${(e as Error).message}`, origin, hash);
   }
-  const compiler = new ZoneCompiler(originWire, file);
+  const compiler = new ZoneCompiler(originWire, file, sizeHint(data));
   parseZoneBuffer(data, file, { origin, defaultTtl: options.defaultTtl }, (rec) => compiler.add(rec), (problem) => compiler.addError(problem));
   const kept = options.keepBytes ? data : undefined;
-  // The file's bytes (tens of MB for a big zone) can go before the compiler makes its final arrays.
+  // The file's bytes (tens of MB for a big zone) go before the compiler makes its final arrays.
+  if (!kept) freeNow(data);
   data = EMPTY;
   const result = compiler.finish();
   return { ...result, origin, hash, unchanged: false, ...(kept && result.zone ? { bytes: kept } : {}) };
