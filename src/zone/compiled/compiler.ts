@@ -165,7 +165,8 @@ export class ZoneCompiler {
     let rrsetRows = 0;
     let rdata = zoneUint8Array(recs.rdata.length);
     let rdataLen = 0;
-    const targetNames: number[] = []; // per target: targets index, rdata offset of the name, owner node, line, type, file index
+    // Per target: targets index, rdata offset of the name, owner node, line, type, file index. Typed: a JS array's growth leaves garbage.
+    const targetNames = new GrowableInt32(1024 * TARGET_TUPLE);
     let kept = 0;
     let soaRRset = -1;
     // Where each name's first record is: DNSSEC chain problems are reported at it (signed zones only).
@@ -221,7 +222,14 @@ export class ZoneCompiler {
           const at = rdataLen;
           rdata.set(recs.rdata.data.subarray(off, off + len), at);
           rdataLen += len;
-          if (tOff >= 0) targetNames.push(targetNames.length / TARGET_TUPLE, at + 2 + tOff, n, recs.line.data[r], type, recs.fileOf(r));
+          if (tOff >= 0) {
+            targetNames.push(targetNames.length / TARGET_TUPLE);
+            targetNames.push(at + 2 + tOff);
+            targetNames.push(n);
+            targetNames.push(recs.line.data[r]);
+            targetNames.push(type);
+            targetNames.push(recs.fileOf(r));
+          }
           count++;
         }
         kept += count;
@@ -289,7 +297,8 @@ export class ZoneCompiler {
     zone.meta.signatureExpiryWhere = this.earliestExpiryWhere;
     zone.meta.signatureExpiryRecord = this.earliestExpiryRecord;
     zone.signed = hasSignatureOver(zone, 0, T_SOA);
-    this.resolveTargets(zone, targetNames);
+    this.resolveTargets(zone, targetNames.data, targetNames.length);
+    targetNames.release();
     if (zone.signed) {
       const order = canonicalOrder(zone, this.nodeParent.data, nodeCount);
       buildDenialIndex(zone, order);
@@ -359,9 +368,9 @@ export class ZoneCompiler {
    * Precomputes, for each NS/MX/SRV record, the node of its target so that additional data needs
    * no lookup per query; checks glue for delegations on the way.
    */
-  private resolveTargets(zone: CompiledZone, targetNames: number[]): void {
+  private resolveTargets(zone: CompiledZone, targetNames: Int32Array, length: number): void {
     const name = this.scratch;
-    for (let i = 0; i < targetNames.length; i += TARGET_TUPLE) {
+    for (let i = 0; i < length; i += TARGET_TUPLE) {
       const len = copyNameLower(zone.rdata, targetNames[i + 1], name, 0);
       const inZone = isSubdomain(name, 0, len, this.apex, 0, this.apex.length);
       const target = inZone ? findNode(zone, hashNameBackward(name, 0, len), name, 0, len) : -1;
