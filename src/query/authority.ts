@@ -11,6 +11,11 @@ import { DenialProver } from './dnssec/proofs.js';
 /** One per thread: its scratch buffers serve every query, one at a time. */
 const prover = new DenialProver();
 
+/** Drops the last proof's zone, which would otherwise stay referenced until the next query. */
+export function forgetLastProof(): void {
+  prover.reset();
+}
+
 /**
  * Adds what the outcome calls for after the answer section, DNSSEC denial proofs (NSEC/NSEC3) included
  * when out.dnssec is set (RFC 4035 section 3.1.3, RFC 5155 section 7.2). A proof that does not fit

@@ -5,6 +5,8 @@ import dnsPacket from 'dns-packet';
 import type { QueryHandler } from './handler.js';
 import { Transport } from './stats.js';
 import { ask, handlerFor, rrs } from './ask.test-util.js';
+import { ZoneSet } from './zoneset.js';
+import { collectGarbage } from '../zone/loading/gc.js';
 
 const ZONE = `$ORIGIN example.test.
 $TTL 300
@@ -119,5 +121,21 @@ describe('protocol', () => {
     ask(h, 'example.test', 'SOA', { transport: Transport.Tcp });
     expect(h.stats.total).toBe(before + 2);
     expect(h.stats.qtypes[6]).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('zone swaps', () => {
+  it('lets the replaced zones go at once, though the last answer (a CNAME chain) went through them', async () => {
+    const h = handler();
+    ask(h, 'www.example.test', 'A');
+    let old: WeakRef<object> | null = new WeakRef(h.zones.zones[0]);
+    h.zones = new ZoneSet([]);
+    // A WeakRef's target is kept for the rest of the job that made it: collect in a later one.
+    await new Promise((ok) => setTimeout(ok, 0));
+    collectGarbage();
+    await new Promise((ok) => setTimeout(ok, 0));
+    expect(old.deref()).toBeUndefined();
+    old = null;
+    expect(ask(h, 'www.example.test', 'A').msg.rcode).toBe('REFUSED');
   });
 });

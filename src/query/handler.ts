@@ -67,8 +67,14 @@ export class QueryHandler {
     return this.ctx.zones;
   }
 
+  /**
+   * A swap also drops what the last answer still points at: those references would keep the replaced
+   * zones (hundreds of MB for a big zone) alive past the GC that follows a swap, until the next query.
+   */
   set zones(zones: ZoneSet) {
     this.ctx.zones = zones;
+    this.lastOutcome.reset(null, false);
+    this.internet.forgetZones();
   }
 
   /**

@@ -213,6 +213,11 @@ export class Resolver {
     return Step.Follow;
   }
 
+  /** Drops the zones of the last chain (a swap is under way). */
+  forgetZones(): void {
+    this.visitedZone.fill(null);
+  }
+
   /** CNAME loops end at the first repeat instead of filling the message. */
   private seen(zone: CompiledZone, node: number, hop: number): boolean {
     for (let i = 0; i < hop; i++) if (this.visitedZone[i] === zone && this.visitedNode[i] === node) return true;

@@ -2,7 +2,7 @@
 
 import type { Query } from '../../wire/query.js';
 import type { ResponseWriter } from '../../wire/writer.js';
-import { solveAuthority } from '../authority.js';
+import { forgetLastProof, solveAuthority } from '../authority.js';
 import type { QueryOutcome } from '../outcome.js';
 import { Resolver } from '../resolve.js';
 import type { QueryContext, QueryRole } from './role.js';
@@ -13,5 +13,11 @@ export class InternetRole implements QueryRole {
   answer(q: Query, w: ResponseWriter, out: QueryOutcome, ctx: QueryContext): void {
     this.resolver.resolve(q, ctx.zones, w, out);
     solveAuthority(out, w);
+  }
+
+  /** Drops the zones the last lookup went through (a swap is under way). */
+  forgetZones(): void {
+    this.resolver.forgetZones();
+    forgetLastProof();
   }
 }
