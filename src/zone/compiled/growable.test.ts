@@ -74,3 +74,13 @@ describe('fitted', () => {
     expect([...far]).toEqual(new Array(10).fill(9));
   });
 });
+
+describe('a capacity guess', () => {
+  it('that cannot be allocated starts small and still grows', () => {
+    const ints = new GrowableInt32(2 ** 40);
+    expect(ints.data.length).toBe(1024);
+    for (let i = 0; i < 5000; i++) ints.push(i);
+    expect(ints.toZoneArray()[4999]).toBe(4999);
+    expect(new GrowableBytes(2 ** 42).data.length).toBe(1024);
+  });
+});

@@ -58,6 +58,15 @@ export function fitted<T extends Int32Array | Uint8Array>(array: T, length: numb
   return exact;
 }
 
+/** A guessed capacity that cannot be had (address-space limits, strict overcommit) starts small and grows instead. */
+function guessed<T>(make: (length: number) => T, length: number): T {
+  try {
+    return make(length);
+  } catch {
+    return make(1024);
+  }
+}
+
 /** The scratch storage's capacity after growing to hold `min`: doubling, so appends stay amortised O(1). */
 function grownCapacity(current: number, min: number): number {
   let cap = Math.max(current * 2, 1024);
@@ -70,7 +79,7 @@ export class GrowableInt32 {
   length = 0;
   /** `initial`: a good guess saves the copies and the peak of growing (the compiler sizes from the file's line count). */
   constructor(initial = 1024) {
-    this.data = new Int32Array(initial);
+    this.data = guessed((n) => new Int32Array(n), initial);
   }
   push(v: number): number {
     if (this.length === this.data.length) this.grow(this.length + 1);
@@ -110,7 +119,7 @@ export class GrowableBytes {
   data: Uint8Array;
   length = 0;
   constructor(initial = 65536) {
-    this.data = new Uint8Array(initial);
+    this.data = guessed((n) => new Uint8Array(n), initial);
   }
   ensure(extra: number): void {
     const min = this.length + extra;
