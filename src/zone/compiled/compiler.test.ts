@@ -149,6 +149,21 @@ describe('compiler storage', () => {
     expect(grown.zone!.meta.records).toBe(exact.zone!.meta.records);
   });
 
+  it('links a name to a parent it creates just as the node arrays grow', () => {
+    // Node capacity 1024: the apex, ns1 and 1021 names fill 1023 slots, x.ent takes the last one and ent makes them grow.
+    let text = HEAD;
+    for (let i = 0; i < 1021; i++) text += `n${i} A 192.0.2.1\n`;
+    text += 'x.ent A 192.0.2.2\n';
+    const compiler = new ZoneCompiler(nameFromText('example.test.', null), 'zone', { records: 0, bytes: 0 });
+    parseZoneText(text, 'zone', { origin: 'example.test.' }, (r) => compiler.add(r), (p) => compiler.addError(p));
+    const r = compiler.finish();
+    expect(r.errors).toEqual([]);
+    const ent = node(r.zone!, 'ent.example.test.');
+    expect(ent).toBeGreaterThan(0);
+    expect(r.zone!.nodes[ent * NODE_STRIDE + 4]).toBe(0); // an empty non-terminal
+    expect(node(r.zone!, 'x.ent.example.test.')).toBe(ent - 1);
+  });
+
   it('names the right file for a problem before, inside and after an $INCLUDE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'compiler-include-'));
     try {

@@ -109,7 +109,11 @@ export class ZoneCompiler {
     this.nodeParent.push(-1);
     this.hashTable[slot] = node + 1;
     if ((node + 1) * 2 > this.hashTable.length) this.rehash(this.hashTable.length * 2);
-    if (len > this.apex.length) this.nodeParent.data[node] = this.internNode(buf, off + buf[off] + 1, len - buf[off] - 1);
+    if (len > this.apex.length) {
+      // The parent first: creating it may grow nodeParent, and `nodeParent.data[node] = intern(...)` would write the old array.
+      const parent = this.internNode(buf, off + buf[off] + 1, len - buf[off] - 1);
+      this.nodeParent.data[node] = parent;
+    }
     return node;
   }
 
