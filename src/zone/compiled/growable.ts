@@ -12,6 +12,11 @@ export function zoneInt32Array(length: number): Int32Array {
   return shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
 }
 
+/** The same for bytes. */
+export function zoneUint8Array(length: number): Uint8Array {
+  return shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
+}
+
 export class GrowableInt32 {
   data: Int32Array;
   length = 0;
