@@ -20,6 +20,7 @@ import { startServiceNotifier } from '../control/sd-notify.js';
 import type { ToWorker } from '../contract/ipc.js';
 import { formatListen } from '../transport/address.js';
 import { Secondaries } from '../xfr/secondaries.js';
+import { zoneDiffMessage } from '../contract/zone-diff.js';
 import { type ServeConfig, serveConfig } from './serve-config.js';
 import type { ServeOptions } from './serve-options.js';
 
@@ -64,6 +65,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
       secondaries.notify(origin);
     };
     workers.onReady = (send) => send({ kind: 'secondary', ...secondaries.update() });
+    secondaries.onDiff = (origin, diffs) => workers.broadcast(zoneDiffMessage(origin, diffs));
     secondaries.start();
   }
   // Only now, with the socket ours (a second instance stops above): the include file is written

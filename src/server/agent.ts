@@ -7,7 +7,7 @@ import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../contrac
 import { batchSizes } from '../transport/udp-native.js';
 
 /** What the agent reads and drives: a worker process's DnsServer, or one data-path thread. */
-export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'stop'> & {
+export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'applyZoneDiff' | 'stop'> & {
   zoneLoadErrors(): number;
   /** The UDP path in use ('native' or 'dgram'), once listening. */
   udpIo?: string | null;
@@ -51,6 +51,9 @@ export class ControlAgent {
         return;
       case 'secondary':
         void this.server.updateSecondary(msg.expired, msg.members, msg.expiresAt);
+        return;
+      case 'zone-diff':
+        void this.server.applyZoneDiff(msg);
         return;
       case 'stop':
         this.stop();

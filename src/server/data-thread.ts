@@ -84,6 +84,10 @@ class DataThread implements AgentTarget {
     return Promise.resolve();
   }
 
+  applyZoneDiff(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Zones are the data process's business (compiled once for every thread); a thread has nothing to reload. */
   reloadZones(): Promise<void> {
     return Promise.resolve();

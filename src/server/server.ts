@@ -13,7 +13,8 @@ import type { ZoneFileStatus } from '../contract/zone-status.js';
 import type { AgentTarget } from './agent.js';
 import type { CompiledZone } from '../zone/compiled/compiled.js';
 import type { SecondaryConfig, SecondarySource } from '../xfr/secondary-config.js';
-import { expiredAt } from '../xfr/xfr-store.js';
+import { expiredAt, serialInHeader } from '../xfr/xfr-store.js';
+import { type ZoneDiffMessage, zonePatchOf } from '../contract/zone-diff.js';
 import { ResponseRateLimiter, type RrlSettings } from '../abuse/rrl.js';
 import { Listeners } from './listeners.js';
 
@@ -31,6 +32,8 @@ export interface ServerConfig extends HandlerOptions {
 export class DnsServer implements AgentTarget {
   readonly handler: QueryHandler;
   private readonly compiler = new ZoneCompileWorker();
+  /** Transferred zones live in SharedArrayBuffers, so an IXFR diff reaches the compile thread without a copy. */
+  private readonly xfrCompiler = new ZoneCompileWorker(undefined, true);
   private readonly listeners = new Listeners();
   readonly zones: ZoneManager;
   /** One table for all of this process's UDP sockets; null when --rrl-rate is 0. */
@@ -52,8 +55,8 @@ export class DnsServer implements AgentTarget {
     const secondary = config.secondary;
     if (secondary) {
       // Written only by our own control plane, atomically: no debounce needed, and a removed zone goes at once.
-      const opts = { ...DEFAULT_ZONE_MANAGER_OPTIONS, rescanMs: config.zones.rescanMs, dir: secondary.dir, debounceMs: 20, deleteGraceMs: 0 };
-      const xfr = new ZoneManager(opts, this.compiler, swap, log.child({ zonesFrom: 'xfr-dir' }));
+      const opts = { ...DEFAULT_ZONE_MANAGER_OPTIONS, rescanMs: config.zones.rescanMs, dir: secondary.dir, debounceMs: 20, deleteGraceMs: 0, headerSerial: serialInHeader };
+      const xfr = new ZoneManager(opts, this.xfrCompiler, swap, log.child({ zonesFrom: 'xfr-dir' }));
       this.xfrZones = xfr;
       xfr.servedElsewhere = (origin) => this.zones.fileServing(origin);
       this.zones.servedElsewhere = (origin) => xfr.fileServing(origin);
@@ -87,6 +90,12 @@ export class DnsServer implements AgentTarget {
     if (this.handler.notify.policy) this.handler.notify.policy.members = members;
     this.swapZones();
     return this.xfrZones?.sync(false) ?? Promise.resolve();
+  }
+
+  /** From the control plane, right after an IXFR: serve the new serial now; the file in --xfr-dir follows. */
+  async applyZoneDiff(msg: ZoneDiffMessage): Promise<void> {
+    const why = this.xfrZones ? await this.xfrZones.patch(msg.origin, zonePatchOf(msg)) : 'no secondary zones here';
+    if (why !== null) this.log.info({ zone: msg.origin, serial: msg.toSerial, why }, 'IXFR diff not applied to the compiled zone; loading the zone file instead');
   }
 
   zoneStatus(): ZoneFileStatus[] {
@@ -134,5 +143,6 @@ export class DnsServer implements AgentTarget {
     this.xfrZones?.stop();
     await this.listeners.close();
     await this.compiler.close();
+    await this.xfrCompiler.close();
   }
 }

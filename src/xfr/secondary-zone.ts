@@ -3,7 +3,7 @@
 
 import type { Logger } from 'pino';
 import { transfer } from './client.js';
-import type { TransferResult } from './stream.js';
+import type { Diff, TransferResult } from './stream.js';
 import type { TsigKey } from './tsig-keys.js';
 import { ZoneData } from './zone-data.js';
 import { loadState, loadZoneData, saveState, saveZone, zoneFileMtime } from './xfr-store.js';
@@ -52,6 +52,8 @@ export interface SecondaryZoneOptions {
   totalTimeoutMs?: number;
   /** Called after every change of what is served or of its freshness. */
   onChange: (zone: SecondaryZone) => void;
+  /** An IXFR applied to our copy: the data path can patch its compiled zone before the zone file is written. */
+  onDiff?: (zone: SecondaryZone, diffs: Diff[]) => void;
   log: Logger;
 }
 
@@ -167,6 +169,9 @@ export class SecondaryZone {
         if (result.kind === 'incremental') {
           this.data!.apply(result.diffs);
           next = this.data;
+          // Served from the diff within milliseconds; the zone file below takes seconds for a big zone.
+          this.opts.onDiff?.(this, result.diffs);
+          await new Promise((r) => setImmediate(r)); // let the IPC message out before the file is built
         }
       } catch (err) {
         if (type !== 'ixfr') throw err;
@@ -177,7 +182,7 @@ export class SecondaryZone {
       }
       if (result.kind === 'full') next = new ZoneData(this.origin, result.records);
       if (next) {
-        await saveZone(this.opts.dir, next, `zone ${this.origin} serial ${next.soa.serial} transferred by ${type.toUpperCase()} from ${this.primary}`);
+        await saveZone(this.opts.dir, next, `transferred by ${type.toUpperCase()} from ${this.primary}`);
         this.opts.log.info({ zone: this.origin, type, serial: next.soa.serial, previousSerial: this.serial, records: next.size, ms: Date.now() - started }, 'zone transferred');
         this.data = next;
         this.serial = next.soa.serial;

@@ -2,20 +2,25 @@
 
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../../lib/worker-thread.js';
-import type { CompileRequest } from './compile-thread.js';
+import type { CompileRequest, PatchReply, PatchRequest } from './compile-thread.js';
 import type { LoadOptions, LoadResult } from './load.js';
+import type { CompiledZone } from '../compiled/compiled.js';
+import type { ZonePatch } from '../compiled/patch.js';
 
-type Result = LoadResult;
+type Result = LoadResult | PatchReply;
 
 /** What the zone manager needs from a compiler; the worker below is the real one. */
 export interface ZoneCompileService {
   compile(file: string, options?: LoadOptions): Promise<LoadResult>;
+  /** Applies an IXFR diff to a compiled zone; resolves to the new zone or to why not (then compile the file). */
+  patch?(zone: CompiledZone, patch: ZonePatch): Promise<PatchReply>;
 }
 
 /** A parse leaves the worker's heap large (the 1.25M-record zone: ~150 MiB); an idle worker is ended to give it back. */
 const IDLE_EXIT_MS = 2000;
 
-type Pending = Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Pending = Map<number, { resolve: (r: any) => void; reject: (e: Error) => void }>;
 
 /** One compile thread and the requests it owes answers to. */
 interface Thread {
@@ -34,14 +39,23 @@ export class ZoneCompileWorker implements ZoneCompileService {
     private readonly shared = false,
   ) {}
 
-  compile(file: string, options: LoadOptions = {}): Promise<Result> {
+  compile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+    return this.request((id) => ({ id, file, options, shared: this.shared }) satisfies CompileRequest);
+  }
+
+  /** Only for zones in SharedArrayBuffers (built with `shared`): a plain zone would be copied on the event loop. */
+  patch(zone: CompiledZone, patch: ZonePatch): Promise<PatchReply> {
+    return this.request((id) => ({ id, zone, patch, shared: this.shared }) satisfies PatchRequest);
+  }
+
+  private request<T extends Result>(message: (id: number) => CompileRequest | PatchRequest): Promise<T> {
     const thread = this.ensureThread();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, file, options, shared: this.shared } satisfies CompileRequest);
+      thread.worker.postMessage(message(id));
     });
   }
 

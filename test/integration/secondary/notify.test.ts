@@ -89,6 +89,13 @@ describe.skipIf(knotMissing !== null && !required)('NOTIFY from a Knot hidden pr
     expect([...latencies].sort((x, y) => x - y)[2]).toBeLessThan(1000);
     await until('5 IXFRs and NOTIFYs counted', async () =>
       (await metric(/anycastd_xfr_total\{zone="notify\.test\.",type="ixfr",result="ok"\} (\d+)/)) >= 5 && (await metric(/anycastd_xfr_notify_total\{result="accepted"\} (\d+)/)) >= 5);
+    // Each IXFR was served from its diff, patched into the compiled zone, not by compiling the zone file again.
+    const tail = node.logTail(400);
+    expect(tail.match(/zone diff applied/g)?.length ?? 0).toBeGreaterThanOrEqual(5);
+    expect(tail).not.toMatch(/IXFR diff not applied/);
+    // ... and the zone file written after each diff was taken as it is, not compiled (its first line names the serial).
+    expect(tail).not.toMatch(/"serial":[2-6],"records":\d+,"previousSerial":\d+,"msg":"zone loaded"/);
+    expect(tail).toMatch(/"origin":"notify\.test\.","serial":1,"records":\d+,"previousSerial":null,"msg":"zone loaded"/);
     // Knot verified our signed answers: no failed notify in its log.
     const log = knot.log.slice(logFrom);
     expect(log).toMatch(/notify, outgoing, remote 127\.0\.0\.1@\d+, serial 6/);
