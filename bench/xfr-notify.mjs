@@ -66,9 +66,49 @@ async function waitSerial(port, zone, serial, timeoutMs) {
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs) {
     if ((await serialOf(port, zone)) === serial) return Date.now() - t0;
-    await sleep(10);
+    await sleep(5);
   }
   return null;
+}
+
+/**
+ * A third NOTIFY target beside the two secondaries: it notes when the primary's NOTIFY for a zone arrives (the
+ * primary sends to its remotes in one go), so latencies count from the NOTIFY, not from the edit.
+ */
+function notifyTap() {
+  const notifiedAt = new Map();
+  /** Notes the NOTIFY's zone and returns the answer (QR and AA set), or null for anything else. */
+  const take = (m) => {
+    if (m.length < 12 || ((m[2] >> 3) & 0xf) !== 4) return null;
+    const labels = [];
+    for (let p = 12; p < m.length && m[p] !== 0; p += m[p] + 1) labels.push(m.toString('latin1', p + 1, p + 1 + m[p]));
+    notifiedAt.set(`${labels.join('.')}.`, Date.now());
+    const answer = Buffer.from(m);
+    answer[2] |= 0x84;
+    return answer;
+  };
+  const udp = dgram.createSocket('udp4');
+  udp.on('message', (m, from) => {
+    const answer = take(m);
+    if (answer) udp.send(answer, from.port, from.address);
+  });
+  // Knot may send NOTIFY over TCP: the same port, two-octet length prefix.
+  const tcp = net.createServer((c) => {
+    let buf = Buffer.alloc(0);
+    c.on('error', () => {});
+    c.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const answer = take(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+        buf = buf.subarray(2 + buf.readUInt16BE(0));
+        if (answer) c.write(Buffer.concat([Buffer.from([answer.length >> 8, answer.length & 255]), answer]));
+      }
+    });
+  });
+  return new Promise((ok) => udp.bind(0, '127.0.0.1', () => {
+    const port = udp.address().port;
+    tcp.listen(port, '127.0.0.1', () => ok({ port, notifiedAt, close: () => { udp.close(); tcp.close(); } }));
+  }));
 }
 
 function rssKiB(pid) {
@@ -93,6 +133,7 @@ const smallText = (serial) => `$ORIGIN ${SMALL}\n$TTL 300\n@ SOA ns1 admin ${ser
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'anycastd-xfr-bench-'));
   const [pPort, kPort, aPort] = [await freePort(), await freePort(), await freePort()];
+  const tap = await notifyTap();
   const pdir = join(work, 'primary');
   const kdir = join(work, 'knot-secondary');
   const zonesDir = join(work, 'zones');
@@ -105,9 +146,9 @@ async function main() {
   writeFileSync(join(pdir, `${SMALL}zone`), smallText(1));
   const tpl = (extra) => `template:\n  - id: default\n    storage: "${extra.storage}"\n${extra.body}`;
   knot(pdir, pPort,
-    `remote:\n  - id: anycastd\n    address: 127.0.0.1@${aPort}\n  - id: knot2\n    address: 127.0.0.1@${kPort}\n` +
+    `remote:\n  - id: anycastd\n    address: 127.0.0.1@${aPort}\n  - id: knot2\n    address: 127.0.0.1@${kPort}\n  - id: tap\n    address: 127.0.0.1@${tap.port}\n` +
     `acl:\n  - id: xfr\n    address: 127.0.0.0/8\n    action: transfer\n` +
-    tpl({ storage: pdir, body: `    zonefile-sync: -1\n    zonefile-load: difference\n    journal-content: changes\n    notify: [anycastd, knot2]\n    acl: xfr\n` }) +
+    tpl({ storage: pdir, body: `    zonefile-sync: -1\n    zonefile-load: difference\n    journal-content: changes\n    notify: [anycastd, knot2, tap]\n    acl: xfr\n` }) +
     `zone:\n  - domain: ${ORIGIN}\n  - domain: ${SMALL}\n`);
   await sleep(1000);
   knot(kdir, kPort,
@@ -115,8 +156,22 @@ async function main() {
     tpl({ storage: kdir, body: `    master: primary\n    acl: notify\n    zonefile-sync: -1\n` }) + `zone:\n  - domain: ${ORIGIN}\n  - domain: ${SMALL}\n`);
   const t0 = Date.now();
   const node = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${aPort}`, '--zones', zonesDir, '--xfr-dir', xfrDir,
-    '--secondary', `${ORIGIN}@127.0.0.1:${pPort}`, '--secondary', `${SMALL}@127.0.0.1:${pPort}`, '--log-level', 'warn', '--control-socket', join(xfrDir, '..', 'control.sock')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    '--secondary', `${ORIGIN}@127.0.0.1:${pPort}`, '--secondary', `${SMALL}@127.0.0.1:${pPort}`, '--log-level', 'info', '--control-socket', join(xfrDir, '..', 'control.sock')], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(node);
+  // Warnings and errors go through; "zone diff applied" lines give the time the worker spent patching.
+  const patches = [];
+  let pending = '';
+  node.stderr.setEncoding('utf8');
+  node.stderr.on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop();
+    for (const line of lines) {
+      let entry;
+      try { entry = JSON.parse(line); } catch { continue; }
+      if (entry.msg === 'zone diff applied') patches.push({ zone: entry.origin, serial: entry.serial, ms: entry.ms });
+      else if (entry.level >= 40) console.error(line);
+    }
+  });
   const firstA = await waitSerial(aPort, ORIGIN, SERIAL, 300_000);
   const firstK = await waitSerial(kPort, ORIGIN, SERIAL, 300_000);
   await waitSerial(aPort, SMALL, 1, 30_000);
@@ -126,19 +181,28 @@ async function main() {
   const rows = [];
   async function edit(zone, serial, write) {
     write(serial);
+    tap.notifiedAt.delete(zone);
+    const t0 = Date.now();
     knotc(zone);
     const [a, k] = await Promise.all([waitSerial(aPort, zone, serial, 120_000), waitSerial(kPort, zone, serial, 120_000)]);
-    const row = { zone, serial, anycastdMs: a, knotMs: k };
+    const notify = tap.notifiedAt.has(zone) ? tap.notifiedAt.get(zone) - t0 : null;
+    const since = (ms) => (ms === null || notify === null ? null : ms - notify);
+    const patchMs = patches.find((x) => x.zone === zone && x.serial === serial)?.ms ?? null;
+    const row = { zone, serial, notifyAfterReloadMs: notify, anycastdMs: since(a), knotMs: since(k), anycastdFromReloadMs: a, knotFromReloadMs: k, anycastdPatchMs: patchMs };
     rows.push(row);
-    console.log(`${zone} serial ${serial}: anycastd ${a ?? 'timeout'} ms, Knot ${k ?? 'timeout'} ms (from knotc zone-reload)`);
+    console.log(`${zone} serial ${serial}: NOTIFY ${notify ?? '?'} ms after knotc zone-reload; from the NOTIFY: anycastd ${row.anycastdMs ?? 'timeout'} ms (diff patched in ${patchMs ?? '-'} ms), Knot ${row.knotMs ?? 'timeout'} ms`);
   }
   for (let i = 0; i < SMALL_EDITS; i++) await edit(SMALL, 2 + i, (s) => writeFileSync(join(pdir, `${SMALL}zone`), smallText(s)));
+  // While the big zone changes, the small one is asked continuously: any stall of the data path shows as latency.
+  const stopProbes = [probe(aPort, SMALL), probe(kPort, SMALL)];
   for (let i = 0; i < BIG_EDITS; i++) {
     await edit(ORIGIN, SERIAL + 1 + i, (s) => {
       bigText = bigText.replace(bigSoa, `$1${s}`).replace(/^ns2 A 192\.0\.2\.\d+$/m, `ns2 A 192.0.2.${10 + i}`);
       writeFileSync(join(pdir, `${ORIGIN}zone`), bigText);
     });
   }
+  const [probeA, probeK] = stopProbes.map((stop) => stop());
+  console.log(`${SMALL} answered during the ${BIG_EDITS} big-zone IXFRs: anycastd ${JSON.stringify(probeA)}, Knot ${JSON.stringify(probeK)}`);
   const rssBefore = rssKiB(node.pid);
   const base = 2 + SMALL_EDITS;
   const t100 = Date.now();
@@ -149,8 +213,9 @@ async function main() {
   }
   const rssAfter = rssKiB(node.pid);
   console.log(`RSS of anycastd (primary + worker, big zone loaded): ${Math.round(rssBefore / 1024)} MiB before, ${Math.round(rssAfter / 1024)} MiB after ${IXFRS} small-zone IXFRs (${Date.now() - t100} ms)`);
-  console.log(JSON.stringify({ names: NAMES, rows, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter }));
+  console.log(JSON.stringify({ names: NAMES, rows, probeA, probeK, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter }));
   for (const c of children) c.kill('SIGTERM');
+  tap.close();
   await sleep(500);
   rmSync(work, { recursive: true, force: true });
 }

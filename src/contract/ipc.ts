@@ -26,6 +26,8 @@ export interface WorkerReport {
   zoneLoadErrors: number;
   /** NOTIFY messages refused (unknown zone, foreign address, bad or missing TSIG). */
   notifyRefused?: number;
+  /** IXFR diffs this worker patched into its compiled zones, and those it left to the zone file. */
+  zoneDiffs?: { applied: number; refused: number };
   abuse?: AbuseReport;
   /** The UDP path this worker runs: 'native' (batched addon) or 'dgram'. */
   udpIo?: string;

@@ -129,6 +129,10 @@ export class DnsServer implements AgentTarget {
     return this.listeners.tcpConnections();
   }
 
+  zoneDiffs(): { applied: number; refused: number } {
+    return { applied: this.xfrZones?.diffsApplied ?? 0, refused: this.xfrZones?.diffsRefused ?? 0 };
+  }
+
   zoneLoadErrors(): number {
     return this.zones.loadErrors + (this.xfrZones?.loadErrors ?? 0);
   }

@@ -97,6 +97,9 @@ export class ZoneManager {
   /** Total zone files that failed to load (parse, check, serial, conflicts), for the metric. */
   loadErrors = 0;
   reloads = 0;
+  /** IXFR diffs patched into a compiled zone, and diffs left to the zone file (refused, or the zone moved on). */
+  diffsApplied = 0;
+  diffsRefused = 0;
   /** Last-good copies that could not be written. */
   cacheErrors = 0;
   /** Where else an origin is already served (the other zones directory), or null: the first one loaded stays. */
@@ -151,7 +154,11 @@ export class ZoneManager {
    * diff is served, else to why not; the zone file, written next by whoever sent the diff, then brings the change.
    */
   patch(origin: string, patch: ZonePatch): Promise<string | null> {
-    const run = this.patching.then(() => this.patchNow(origin, patch));
+    const run = this.patching.then(() => this.patchNow(origin, patch)).then((why) => {
+      if (why === null) this.diffsApplied++;
+      else this.diffsRefused++;
+      return why;
+    });
     this.patching = run;
     return run;
   }
@@ -297,7 +304,8 @@ export class ZoneManager {
     if (old && old.meta.origin === zone.meta.origin && !this.opts.allowSerialRollback && serialLess(zone.meta.serial, old.meta.serial)) {
       return this.fail(entry, `serial went backwards (${old.meta.serial} -> ${zone.meta.serial}); keeping ${old.meta.serial} (RFC 1982; set allowSerialRollback to accept)`, before, result.hash);
     }
-    if (old && old.meta.serial === zone.meta.serial) this.log.warn({ file, serial: zone.meta.serial }, 'zone content changed but its SOA serial did not; secondaries and caches will not notice');
+    // A diff may have brought this serial already (entry.patched): then the file merely caught up.
+    if (old && old.meta.serial === zone.meta.serial && !entry.patched) this.log.warn({ file, serial: zone.meta.serial }, 'zone content changed but its SOA serial did not; secondaries and caches will not notice');
     entry.zone = zone;
     entry.patched = false;
     entry.hash = result.hash;

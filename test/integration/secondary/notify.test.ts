@@ -93,6 +93,8 @@ describe.skipIf(knotMissing !== null && !required)('NOTIFY from a Knot hidden pr
     const tail = node.logTail(400);
     expect(tail.match(/zone diff applied/g)?.length ?? 0).toBeGreaterThanOrEqual(5);
     expect(tail).not.toMatch(/IXFR diff not applied/);
+    await until('5 diffs counted', async () => (await metric(/anycastd_zone_diffs_total\{result="applied"\} (\d+)/)) >= 5);
+    expect(await metric(/anycastd_zone_diffs_total\{result="refused"\} (\d+)/)).toBe(0);
     // ... and the zone file written after each diff was taken as it is, not compiled (its first line names the serial).
     expect(tail).not.toMatch(/"serial":[2-6],"records":\d+,"previousSerial":\d+,"msg":"zone loaded"/);
     expect(tail).toMatch(/"origin":"notify\.test\.","serial":1,"records":\d+,"previousSerial":null,"msg":"zone loaded"/);
