@@ -72,8 +72,9 @@ async function waitSerial(port, zone, serial, timeoutMs) {
 }
 
 /**
- * A third NOTIFY target beside the two secondaries: it notes when the primary's NOTIFY for a zone arrives (the
- * primary sends to its remotes in one go), so latencies count from the NOTIFY, not from the edit.
+ * A third NOTIFY target beside the two secondaries, first in the primary's list: it notes when the NOTIFY for a zone
+ * arrives, so latencies count from the NOTIFY, not from the edit (anycastd's own "NOTIFY accepted" log time counts
+ * too, whichever is earlier).
  */
 function notifyTap() {
   const notifiedAt = new Map();
@@ -109,6 +110,39 @@ function notifyTap() {
     const port = udp.address().port;
     tcp.listen(port, '127.0.0.1', () => ok({ port, notifiedAt, close: () => { udp.close(); tcp.close(); } }));
   }));
+}
+
+/** Asks `zone` SOA over and over (one query in flight) until stopped: the latency the other zones see meanwhile. */
+function probe(port, zone) {
+  const rtts = [];
+  let stopped = false;
+  const s = dgram.createSocket('udp4');
+  const q = soaQuery(zone);
+  let sentAt = 0;
+  let timer = null;
+  const send = () => {
+    if (stopped) return;
+    sentAt = performance.now();
+    s.send(q, port, '127.0.0.1');
+    timer = setTimeout(() => {
+      rtts.push(1000);
+      send();
+    }, 1000);
+  };
+  s.on('message', () => {
+    clearTimeout(timer);
+    rtts.push(performance.now() - sentAt);
+    setTimeout(send, 2);
+  });
+  s.bind(0, '127.0.0.1', send);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    s.close();
+    const sorted = [...rtts].sort((a, b) => a - b);
+    const at = (f) => (sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))].toFixed(2)) : null);
+    return { queries: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.length ? Number(sorted.at(-1).toFixed(2)) : null };
+  };
 }
 
 function rssKiB(pid) {
@@ -148,7 +182,7 @@ async function main() {
   knot(pdir, pPort,
     `remote:\n  - id: anycastd\n    address: 127.0.0.1@${aPort}\n  - id: knot2\n    address: 127.0.0.1@${kPort}\n  - id: tap\n    address: 127.0.0.1@${tap.port}\n` +
     `acl:\n  - id: xfr\n    address: 127.0.0.0/8\n    action: transfer\n` +
-    tpl({ storage: pdir, body: `    zonefile-sync: -1\n    zonefile-load: difference\n    journal-content: changes\n    notify: [anycastd, knot2, tap]\n    acl: xfr\n` }) +
+    tpl({ storage: pdir, body: `    zonefile-sync: -1\n    zonefile-load: difference\n    journal-content: changes\n    notify: [tap, anycastd, knot2]\n    acl: xfr\n` }) +
     `zone:\n  - domain: ${ORIGIN}\n  - domain: ${SMALL}\n`);
   await sleep(1000);
   knot(kdir, kPort,
@@ -169,6 +203,7 @@ async function main() {
       let entry;
       try { entry = JSON.parse(line); } catch { continue; }
       if (entry.msg === 'zone diff applied') patches.push({ zone: entry.origin, serial: entry.serial, ms: entry.ms });
+      else if (entry.msg === 'NOTIFY accepted; refreshing' && !(tap.notifiedAt.get(entry.zone) <= entry.time)) tap.notifiedAt.set(entry.zone, entry.time);
       else if (entry.level >= 40) console.error(line);
     }
   });

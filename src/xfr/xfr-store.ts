@@ -28,7 +28,8 @@ export const stateFilePath = (dir: string, origin: string) => join(dir, `.${base
 /** Written as the file's first line; the workers read the serial back from it (serialInHeader). */
 export async function saveZone(dir: string, data: ZoneData, how: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(zoneFilePath(dir, data.origin), data.toText(`zone ${data.origin} serial ${data.soa.serial} ${how}`));
+  const text = await data.toTextInSlices(`zone ${data.origin} serial ${data.soa.serial} ${how}`);
+  await writeFileAtomic(zoneFilePath(dir, data.origin), text);
 }
 
 /**
