@@ -204,7 +204,7 @@ async function main() {
       try { entry = JSON.parse(line); } catch { continue; }
       if (entry.msg === 'zone diff applied') patches.push({ zone: entry.origin, serial: entry.serial, ms: entry.ms });
       else if (entry.msg === 'NOTIFY accepted; refreshing' && !(tap.notifiedAt.get(entry.zone) <= entry.time)) tap.notifiedAt.set(entry.zone, entry.time);
-      else if (entry.level >= 40) console.error(line);
+      else if (entry.level >= 40 || entry.msg?.startsWith('IXFR diff not applied')) console.error(line);
     }
   });
   const firstA = await waitSerial(aPort, ORIGIN, SERIAL, 300_000);

@@ -29,11 +29,16 @@ export interface ServerConfig extends HandlerOptions {
   udpIo?: UdpIoChoice;
 }
 
+/** The patch thread's heap stays small (zones are shared memory); kept warm, the next diff skips a thread start. */
+const PATCHER_IDLE_EXIT_MS = 24 * 3_600_000;
+
 export class DnsServer implements AgentTarget {
   readonly handler: QueryHandler;
   private readonly compiler = new ZoneCompileWorker();
-  /** Transferred zones live in SharedArrayBuffers, so an IXFR diff reaches the compile thread without a copy. */
+  /** Transferred zones live in SharedArrayBuffers, so an IXFR diff reaches the patch thread without a copy. */
   private readonly xfrCompiler = new ZoneCompileWorker(undefined, true);
+  /** Diffs are patched at normal priority: a few hundred ms of work whose latency is the point (issue 12: ≤ 1 s). */
+  private readonly xfrPatcher = new ZoneCompileWorker(PATCHER_IDLE_EXIT_MS, true, false);
   private readonly listeners = new Listeners();
   readonly zones: ZoneManager;
   /** One table for all of this process's UDP sockets; null when --rrl-rate is 0. */
@@ -56,7 +61,8 @@ export class DnsServer implements AgentTarget {
     if (secondary) {
       // Written only by our own control plane, atomically: no debounce needed, and a removed zone goes at once.
       const opts = { ...DEFAULT_ZONE_MANAGER_OPTIONS, rescanMs: config.zones.rescanMs, dir: secondary.dir, debounceMs: 20, deleteGraceMs: 0, headerSerial: serialInHeader };
-      const xfr = new ZoneManager(opts, this.xfrCompiler, swap, log.child({ zonesFrom: 'xfr-dir' }));
+      const compiler = { compile: this.xfrCompiler.compile.bind(this.xfrCompiler), patch: this.xfrPatcher.patch.bind(this.xfrPatcher) };
+      const xfr = new ZoneManager(opts, compiler, swap, log.child({ zonesFrom: 'xfr-dir' }));
       this.xfrZones = xfr;
       xfr.servedElsewhere = (origin) => this.zones.fileServing(origin);
       this.zones.servedElsewhere = (origin) => xfr.fileServing(origin);
@@ -107,6 +113,7 @@ export class DnsServer implements AgentTarget {
     await this.zones.start();
     if (this.xfrZones) {
       await mkdir(this.config.secondary!.dir, { recursive: true });
+      this.xfrPatcher.warm();
       await this.xfrZones.start();
     }
     if (this.handler.zones.size === 0) this.log.warn({ dir: this.config.zones.dir }, 'no zone loaded; answering REFUSED until one loads');
@@ -148,5 +155,6 @@ export class DnsServer implements AgentTarget {
     await this.listeners.close();
     await this.compiler.close();
     await this.xfrCompiler.close();
+    await this.xfrPatcher.close();
   }
 }

@@ -26,9 +26,9 @@ export const zoneFilePath = (dir: string, origin: string) => join(dir, `${base(o
 export const stateFilePath = (dir: string, origin: string) => join(dir, `.${base(origin)}state.json`);
 
 /** Written as the file's first line; the workers read the serial back from it (serialInHeader). */
-export async function saveZone(dir: string, data: ZoneData, how: string): Promise<void> {
+export async function saveZone(dir: string, data: ZoneData, how: string, superseded?: () => boolean): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const text = await data.toTextInSlices(`zone ${data.origin} serial ${data.soa.serial} ${how}`);
+  const text = await data.toTextInSlices(`zone ${data.origin} serial ${data.soa.serial} ${how}`, superseded);
   await writeFileAtomic(zoneFilePath(dir, data.origin), text);
 }
 

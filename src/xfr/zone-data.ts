@@ -18,6 +18,9 @@ function keyOf(rr: WireRR): string {
   return `${Buffer.from(lowerName(rr.name)).toString('latin1')}/${rr.type}/${Buffer.from(rr.rdata).toString('latin1')}`;
 }
 
+/** A zone file write given up because the records changed while it was being built. */
+export class SupersededWrite extends Error {}
+
 export class ZoneData {
   private readonly records = new Map<string, WireRR>();
   private soaRR: WireRR | null = null;
@@ -94,12 +97,16 @@ export class ZoneData {
    * The same text, built in slices with a turn of the event loop between them: for the 1.22M-record zone the
    * whole text takes seconds, which the control plane's health checks must not wait out.
    */
-  async toTextInSlices(header: string, slice = 20_000): Promise<string> {
+  async toTextInSlices(header: string, superseded: () => boolean = () => false, slice = 20_000): Promise<string> {
     const parts = [this.head(header)];
     let n = 0;
     for (const rr of this.records.values()) {
       if (rr !== this.soaRR) parts.push(recordText(rr));
-      if (++n % slice === 0) await new Promise((r) => setImmediate(r));
+      if (++n % slice === 0) {
+        await new Promise((r) => setImmediate(r));
+        // Changed meanwhile (the next IXFR): this text would mix two versions; the newer write takes over.
+        if (superseded()) throw new SupersededWrite();
+      }
     }
     return parts.join('\n') + '\n';
   }

@@ -33,10 +33,15 @@ export class ZoneCompileWorker implements ZoneCompileService {
   private idleTimer: NodeJS.Timeout | null = null;
   private nextId = 1;
 
-  /** shared: compiled zones come back in SharedArrayBuffers, for thread mode. */
+  /**
+   * shared: compiled zones come back in SharedArrayBuffers (thread mode, and zones that take IXFR diffs).
+   * background: the thread runs at the lowest CPU priority (whole compiles); a patcher of small diffs, whose
+   * latency is the point, runs at the normal one.
+   */
   constructor(
     private readonly idleExitMs = IDLE_EXIT_MS,
     private readonly shared = false,
+    private readonly background = true,
   ) {}
 
   compile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -61,7 +66,7 @@ export class ZoneCompileWorker implements ZoneCompileService {
 
   private ensureThread(): Thread {
     if (this.thread) return this.thread;
-    const worker = startThread(new URL('./compile-thread.js', import.meta.url), import.meta.url);
+    const worker = startThread(new URL('./compile-thread.js', import.meta.url), import.meta.url, { workerData: { background: this.background } });
     worker.unref();
     // Each thread fails only its own requests: a retired idle thread that exits after a new one has
     // started must not take the new thread's compiles with it (a zone change 2 s after a load was lost so).
@@ -92,6 +97,12 @@ export class ZoneCompileWorker implements ZoneCompileService {
       void thread.worker.terminate();
     }, this.idleExitMs);
     this.idleTimer.unref();
+  }
+
+  /** Starts the thread ahead of its first request (a thread start is tens of ms, more than a small patch). */
+  warm(): void {
+    if (this.thread) return;
+    this.scheduleIdleExit(this.ensureThread());
   }
 
   /** Whether a compile thread is running now (it ends after idling). */

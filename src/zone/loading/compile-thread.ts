@@ -3,7 +3,7 @@
 
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { loadZoneFile, type LoadOptions, type LoadResult } from './load.js';
 import { type CompiledZone, shareZone, transferList } from '../compiled/compiled.js';
 import { PatchRefused, type ZonePatch, patchZone } from '../compiled/patch.js';
@@ -40,7 +40,7 @@ function lowerOwnPriority(): void {
   }
 }
 
-lowerOwnPriority();
+if ((workerData as { background?: boolean } | null)?.background !== false) lowerOwnPriority();
 
 function applyPatch(req: PatchRequest): void {
   allocateShared(req.shared === true);

@@ -84,4 +84,15 @@ describe('ZoneManager.patch', () => {
     expect(served[0].meta.serial).toBe(3);
     expect(has(served[0], 'web')).toBe(false);
   });
+
+  it('leaves a zone file that lags behind the diffs served alone: no compile, no error', async () => {
+    await manager.patch(ORIGIN, diff(1, [], [a('web', 81)]));
+    await manager.patch(ORIGIN, diff(2, [], [a('mail', 25)]));
+    const patched = served[0];
+    writeFileSync(join(dir, `${ORIGIN}zone`), text(2, 'www A 192.0.2.80\nweb A 192.0.2.81\n'));
+    await manager.sync(false);
+    expect(served[0]).toBe(patched);
+    expect(manager.loadErrors).toBe(0);
+    expect(manager.status()[0]).toMatchObject({ serial: 3, lastError: null });
+  });
 });

@@ -258,11 +258,15 @@ export class ZoneManager {
     }
     const before = stampOf(file);
     if (!force && sameStamp(before, entry.stamp)) return false;
-    if (!force && entry.patched && entry.zone && this.opts.headerSerial?.(file) === entry.zone.meta.serial) {
-      // The file caught up with the diff already served: nothing to compile.
-      entry.stamp = before;
-      entry.patched = false;
-      return false;
+    if (!force && entry.patched && entry.zone) {
+      const fileSerial = this.opts.headerSerial?.(file) ?? null;
+      // The file caught up with the diffs already served (nothing to compile), or lags behind them (wait for the next).
+      const caughtUp = fileSerial === entry.zone.meta.serial;
+      if (caughtUp || (fileSerial !== null && serialLess(fileSerial, entry.zone.meta.serial))) {
+        entry.stamp = before;
+        entry.patched = !caughtUp;
+        return false;
+      }
     }
     let result: LoadResult;
     try {
