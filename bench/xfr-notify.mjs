@@ -185,7 +185,7 @@ async function main() {
     tpl({ storage: pdir, body: `    zonefile-sync: -1\n    zonefile-load: difference\n    journal-content: changes\n    notify: [tap, anycastd, knot2]\n    acl: xfr\n` }) +
     `zone:\n  - domain: ${ORIGIN}\n  - domain: ${SMALL}\n`);
   await sleep(1000);
-  knot(kdir, kPort,
+  const knotSecondary = knot(kdir, kPort,
     `remote:\n  - id: primary\n    address: 127.0.0.1@${pPort}\nacl:\n  - id: notify\n    address: 127.0.0.0/8\n    action: notify\n` +
     tpl({ storage: kdir, body: `    master: primary\n    acl: notify\n    zonefile-sync: -1\n` }) + `zone:\n  - domain: ${ORIGIN}\n  - domain: ${SMALL}\n`);
   const t0 = Date.now();
@@ -247,8 +247,11 @@ async function main() {
     if ((await waitSerial(aPort, SMALL, base + i, 30_000)) === null) throw new Error(`IXFR ${i} not served`);
   }
   const rssAfter = rssKiB(node.pid);
-  console.log(`RSS of anycastd (primary + worker, big zone loaded): ${Math.round(rssBefore / 1024)} MiB before, ${Math.round(rssAfter / 1024)} MiB after ${IXFRS} small-zone IXFRs (${Date.now() - t100} ms)`);
-  console.log(JSON.stringify({ names: NAMES, rows, probeA, probeK, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter }));
+  const rssKnot = rssKiB(knotSecondary.pid);
+  const perProcess = [node.pid, ...execFileSync('pgrep', ['-P', String(node.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)]
+    .map((p) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) / 1024));
+  console.log(`RSS of anycastd (control plane + worker, big zone loaded): ${Math.round(rssBefore / 1024)} MiB before, ${Math.round(rssAfter / 1024)} MiB after ${IXFRS} small-zone IXFRs (${Date.now() - t100} ms; per process ${perProcess.join(' + ')} MiB); Knot secondary ${Math.round(rssKnot / 1024)} MiB`);
+  console.log(JSON.stringify({ names: NAMES, rows, probeA, probeK, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter, rssPerProcessMiB: perProcess, rssKnotSecondaryKiB: rssKnot }));
   for (const c of children) c.kill('SIGTERM');
   tap.close();
   await sleep(500);
