@@ -23,6 +23,11 @@ export class ZoneTable {
     return grown;
   }
 
+  /** The served table itself, for a diff that neither adds nor removes names (lookups only). */
+  static readOnly(table: Int32Array, nodes: Int32Array): ZoneTable {
+    return new ZoneTable(table, nodes);
+  }
+
   insert(node: number, hash: number): void {
     const mask = this.array.length - 1;
     let slot = hash & mask;

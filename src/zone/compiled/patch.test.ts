@@ -9,6 +9,7 @@ import { compileZoneText } from '../loading/load.js';
 import { parseZoneText } from '../text/parser.js';
 import type { ZoneRecord } from '../records/record.js';
 import { packRecords } from '../records/packed-records.js';
+import { allocateShared } from './growable.js';
 import { QueryHandler } from '../../query/handler.js';
 import { ZoneSet } from '../../query/zoneset.js';
 import { Transport } from '../../query/stats.js';
@@ -196,6 +197,29 @@ describe('patchZone answers as the zone compiled from the patched text', () => {
     expect(refused).toBeInstanceOf(PatchRefused);
     expect(refused!.message).toMatch(/unreferenced/);
     expect(zone.meta.unreferencedBytes).toBeGreaterThan(0);
+  });
+});
+
+describe('patchZone on shared memory (zones that take diffs live in SharedArrayBuffers)', () => {
+  it('appends in place past the end of the served arrays, and the zone served before still answers as it did', () => {
+    allocateShared(true);
+    try {
+      const first = edit(BASE, ['www A 192.0.2.81'], ['new1 A 192.0.2.101']);
+      const z0 = compile(first.before);
+      const z1 = patchZone(z0, first.patch);
+      const body2 = first.after.split('\n').slice(3).join('\n');
+      const second = edit(body2, ['new1 A 192.0.2.101'], ['www TXT "second"', 'new2 AAAA 2001:db8::2'], 2);
+      const z2 = patchZone(z1, second.patch);
+      expect(z0.rdata.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(z2.rdata.buffer).toBe(z1.rdata.buffer);
+      expect(z2.rrsets.buffer).toBe(z1.rrsets.buffer);
+      expect(z2.rdata.length).toBeGreaterThan(z1.rdata.length);
+      answersAlike(z1, compile(first.after), questionNames(first.before, first.after));
+      answersAlike(z2, compile(second.after), questionNames(second.before, second.after));
+      answersAlike(z0, compile(first.before), questionNames(first.before, first.after));
+    } finally {
+      allocateShared(false);
+    }
   });
 });
 

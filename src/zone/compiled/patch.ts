@@ -94,16 +94,19 @@ class ZonePatcher {
     }
     const nameBytes = this.created.reduce((n, c) => n + c.name.length, 0);
     const nodeCount = this.oldNodes + this.created.length;
+    const mayRemove = this.drafts.some((d) => d.node >= 0 && d.node !== zone.apex && !live(d));
+    // Arrays only appended to grow in place (withRoom); node rows change, so the node table is always a copy. Old
+    // targets are rewritten only when names are created: then they are copied too.
     this.next = {
       ...zone,
       meta: { ...zone.meta, loadedAt: Date.now(), records: zone.meta.records + this.changes.added - this.changes.removed, unreferencedBytes: unreferenced },
-      names: grown(zoneUint8Array(zone.names.length + nameBytes), zone.names),
+      names: withRoom(zone.names, nameBytes, zoneUint8Array),
       nodes: grown(zoneInt32Array(nodeCount * NODE_STRIDE), zone.nodes),
-      rrsets: grown(zoneInt32Array(zone.rrsets.length + newRows * RRSET_STRIDE), zone.rrsets),
-      rdata: grown(zoneUint8Array(zone.rdata.length + newBytes), zone.rdata),
-      targets: grown(zoneInt32Array(zone.targets.length + newTargets), zone.targets),
+      rrsets: withRoom(zone.rrsets, newRows * RRSET_STRIDE, zoneInt32Array),
+      rdata: withRoom(zone.rdata, newBytes, zoneUint8Array),
+      targets: this.created.length ? grown(zoneInt32Array(zone.targets.length + newTargets), zone.targets) : withRoom(zone.targets, newTargets, zoneInt32Array),
     };
-    this.table = ZoneTable.copy(zone.hashTable, this.next.nodes, this.created.length);
+    this.table = this.created.length || mayRemove ? ZoneTable.copy(zone.hashTable, this.next.nodes, this.created.length) : ZoneTable.readOnly(zone.hashTable, this.next.nodes);
     this.next.hashTable = this.table.array;
     this.addNodes();
     const cutChanged = this.writeRows(zone.rrsets.length / RRSET_STRIDE, zone.rdata.length, zone.targets.length);
@@ -405,6 +408,21 @@ class ZonePatcher {
     z.meta.signatureExpiryWhere = `${z.meta.file} (IXFR to serial ${z.meta.serial})`;
     z.meta.signatureExpiryRecord = `${this.nameOf(where)} RRSIG(${typeToText((z.rdata[p] << 8) | z.rdata[p + 1])})`;
   }
+}
+
+/**
+ * `a` with room for `extra` more elements at its end. Shared memory with room past the end is reused as it is: the
+ * zone being served never reads past its own length. Otherwise a copy, with a sixteenth (at least 16K elements) to
+ * spare for later diffs.
+ */
+function withRoom<T extends Uint8Array | Int32Array>(a: T, extra: number, alloc: (length: number) => T): T {
+  if (extra === 0) return a;
+  const need = a.length + extra;
+  const View = a.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T;
+  const room = (a.buffer.byteLength - a.byteOffset) / a.BYTES_PER_ELEMENT;
+  if (a.buffer instanceof SharedArrayBuffer && room >= need) return new View(a.buffer, a.byteOffset, need);
+  const bigger = grown(alloc(need + Math.max(need >> 4, 16_384)), a);
+  return new View(bigger.buffer, 0, need);
 }
 
 function grown<T extends Uint8Array | Int32Array>(into: T, from: T): T {
