@@ -2,7 +2,7 @@
 // small zone and the ~1.22M-record bench zone; plus the RSS of anycastd around 100 small-zone IXFRs.
 // Usage: node bench/xfr-notify.mjs [--names N] [--small-edits N] [--big-edits N] [--ixfrs N]   (after npm run build)
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -145,9 +145,14 @@ function probe(port, zone) {
   };
 }
 
+function childPids(pid) {
+  const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+
 function rssKiB(pid) {
   let total = 0;
-  const pids = [pid, ...execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)];
+  const pids = [pid, ...childPids(pid)];
   for (const p of pids) total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
   return total;
 }
@@ -248,7 +253,7 @@ async function main() {
   }
   const rssAfter = rssKiB(node.pid);
   const rssKnot = rssKiB(knotSecondary.pid);
-  const perProcess = [node.pid, ...execFileSync('pgrep', ['-P', String(node.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)]
+  const perProcess = [node.pid, ...childPids(node.pid)]
     .map((p) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) / 1024));
   console.log(`RSS of anycastd (control plane + worker, big zone loaded): ${Math.round(rssBefore / 1024)} MiB before, ${Math.round(rssAfter / 1024)} MiB after ${IXFRS} small-zone IXFRs (${Date.now() - t100} ms; per process ${perProcess.join(' + ')} MiB); Knot secondary ${Math.round(rssKnot / 1024)} MiB`);
   console.log(JSON.stringify({ names: NAMES, rows, probeA, probeK, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter, rssPerProcessMiB: perProcess, rssKnotSecondaryKiB: rssKnot }));
