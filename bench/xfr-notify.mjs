@@ -199,6 +199,7 @@ async function main() {
   children.push(node);
   // Warnings and errors go through; "zone diff applied" lines give the time the worker spent patching.
   const patches = [];
+  const fileLoads = [];
   let pending = '';
   node.stderr.setEncoding('utf8');
   node.stderr.on('data', (chunk) => {
@@ -208,6 +209,7 @@ async function main() {
       let entry;
       try { entry = JSON.parse(line); } catch { continue; }
       if (entry.msg === 'zone diff applied') patches.push({ zone: entry.origin, serial: entry.serial, ms: entry.ms });
+      else if (entry.msg === 'zone loaded') fileLoads.push({ zone: entry.origin, serial: entry.serial, at: entry.time });
       else if (entry.msg === 'NOTIFY accepted; refreshing' && !(tap.notifiedAt.get(entry.zone) <= entry.time)) tap.notifiedAt.set(entry.zone, entry.time);
       else if (entry.level >= 40 || entry.msg?.startsWith('IXFR diff not applied')) console.error(line);
     }
@@ -242,6 +244,7 @@ async function main() {
     });
   }
   const [probeA, probeK] = stopProbes.map((stop) => stop());
+  console.log(`zone files compiled by the worker: ${fileLoads.map((f) => `${f.zone} ${f.serial}`).join(', ')} (IXFRs are served from their diffs; a file is compiled only for an AXFR or a refused diff)`);
   console.log(`${SMALL} answered during the ${BIG_EDITS} big-zone IXFRs: anycastd ${JSON.stringify(probeA)}, Knot ${JSON.stringify(probeK)}`);
   const rssBefore = rssKiB(node.pid);
   const base = 2 + SMALL_EDITS;
