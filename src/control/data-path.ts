@@ -39,7 +39,7 @@ export function nodeHasReusePort(version = process.versions.node): boolean {
 
 /** --worker-mode auto picks threads where Node can give each thread its own socket, else processes. */
 /**
- * `unsupported` names a configured feature thread mode does not carry yet (secondary zones, RRL):
+ * `unsupported` names a configured feature thread mode does not carry yet (RRL):
  * auto then keeps processes, and an explicit `threads` is refused rather than silently half-working.
  */
 export function pickDataPathMode(wanted: 'auto' | DataPathMode, version = process.versions.node, unsupported: string | null = null): DataPathMode {

@@ -82,7 +82,7 @@ export class ThreadWorkers implements DataPath {
         if (msg.msg.kind === 'ready') {
           slot.ready = true;
           this.log.info({ worker: slot.id, pid: this.child?.pid, listening: msg.msg.listening }, 'data thread ready');
-          this.onReady?.((m) => this.send({ kind: 'to-thread', thread: slot.id, msg: m }));
+          this.onReady?.((m) => this.route(slot.id, m));
           return;
         }
         if (msg.msg.kind === 'notify') {
@@ -131,7 +131,14 @@ export class ThreadWorkers implements DataPath {
   }
 
   broadcast(msg: ToWorker): void {
+    if (msg.kind === 'secondary' || msg.kind === 'zone-diff') return this.send({ kind: 'to-host', msg });
     for (const slot of this.slots) if (slot.ready) this.send({ kind: 'to-thread', thread: slot.id, msg });
+  }
+
+  /** Secondary-zone messages go to the data process once, whichever thread they were meant for. */
+  private route(thread: number, msg: ToWorker): void {
+    if (msg.kind === 'secondary' || msg.kind === 'zone-diff') this.send({ kind: 'to-host', msg });
+    else this.send({ kind: 'to-thread', thread, msg });
   }
 
   private send(msg: ToDataProcess): void {

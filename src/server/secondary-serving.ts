@@ -37,6 +37,19 @@ export function notifyPolicy(config: SecondaryConfig, accepted: (origin: string,
   };
 }
 
+/** For the ZoneSet: which of these compiled zones answer SERVFAIL, and when each expires. */
+export function freshnessMarks(zones: readonly CompiledZone[], freshness: SecondaryFreshness): { expired: Set<CompiledZone>; expiry: Map<CompiledZone, number> } {
+  const expiredOrigins = new Set(freshness.expired);
+  const expired = new Set<CompiledZone>();
+  const expiry = new Map<CompiledZone, number>();
+  for (const z of zones) {
+    if (expiredOrigins.has(z.meta.origin)) expired.add(z);
+    const at = freshness.expiresAt[z.meta.origin];
+    if (at !== undefined) expiry.set(z, at);
+  }
+  return { expired, expiry };
+}
+
 export class SecondaryServing {
   readonly zones: ZoneManager;
   /** Transferred zones live in SharedArrayBuffers, so an IXFR diff reaches the patch thread without a copy. */
@@ -75,17 +88,8 @@ export class SecondaryServing {
     if (why !== null) this.log.info({ zone: msg.origin, serial: msg.toSerial, why }, 'IXFR diff not applied to the compiled zone; loading the zone file instead');
   }
 
-  /** For the ZoneSet: which of these compiled zones answer SERVFAIL, and when each expires. */
-  marks(zones: CompiledZone[]): { expired: Set<CompiledZone>; expiry: Map<CompiledZone, number> } {
-    const expiredOrigins = new Set(this.freshness.expired);
-    const expired = new Set<CompiledZone>();
-    const expiry = new Map<CompiledZone, number>();
-    for (const z of zones) {
-      if (expiredOrigins.has(z.meta.origin)) expired.add(z);
-      const at = this.freshness.expiresAt[z.meta.origin];
-      if (at !== undefined) expiry.set(z, at);
-    }
-    return { expired, expiry };
+  marks(zones: CompiledZone[]): ReturnType<typeof freshnessMarks> {
+    return freshnessMarks(zones, this.freshness);
   }
 
   status(): ZoneFileStatus[] {
