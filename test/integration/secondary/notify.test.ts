@@ -10,7 +10,7 @@ import dnsPacket from 'dns-packet';
 import { freePort, startServer, type RunningServer } from '../support/server.js';
 import { TcpClient } from '../support/dns.js';
 import { KnotPrimary, knotMissing } from './knot-primary.js';
-import { ask, settle, txt } from './helpers.js';
+import { ask, nodeHttp, settle, txt } from './helpers.js';
 import { until } from '../support/wait.js';
 import { buildQuery } from '../../../src/xfr/transfer-query.js';
 import { findTsig, signMessage, verifyMessage } from '../../../src/xfr/tsig.js';
@@ -53,8 +53,7 @@ describe.skipIf(knotMissing !== null && !required)('NOTIFY from a Knot hidden pr
   let node: RunningServer;
   let xfrDir: string;
   let httpPort: number;
-  const metrics = async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-  const metric = async (re: RegExp) => Number(re.exec(await metrics())?.[1] ?? NaN);
+  const { metric } = nodeHttp(() => httpPort);
 
   beforeAll(async () => {
     if (knotMissing !== null) throw new Error(`REQUIRE_E2E=1 but ${knotMissing}`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../support/server.js';
 import { KnotPrimary, knotMissing } from '../secondary/knot-primary.js';
-import { ask, txt } from '../secondary/helpers.js';
+import { ask, nodeHttp, txt } from '../secondary/helpers.js';
 import { until } from '../support/wait.js';
 import { pickDataPathMode } from '../../../src/control/data-path.js';
 
@@ -24,8 +24,7 @@ describe.skipIf(!threadsHere || (knotMissing !== null && !required))('thread mod
   let node: RunningServer;
   let xfrDir: string;
   let httpPort: number;
-  const metrics = async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-  const metric = async (re: RegExp) => Number(re.exec(await metrics())?.[1] ?? NaN);
+  const { metric, status } = nodeHttp(() => httpPort);
 
   beforeAll(async () => {
     if (knotMissing !== null) throw new Error(`REQUIRE_E2E=1 but ${knotMissing}`);
@@ -51,7 +50,7 @@ describe.skipIf(!threadsHere || (knotMissing !== null && !required))('thread mod
     expect(node.logTail(200)).toMatch(/data path: threads in one process/);
     expect((await ask(node.port, 'www.example.test.', 'A')).rcode).toBe('NOERROR');
     await until('the zone in /status as a secondary', async () => {
-      const s = (await (await fetch(`http://127.0.0.1:${httpPort}/status`)).json()) as { zones: { origin: string; source?: string; serial: number }[] };
+      const s = await status<{ zones: { origin: string; source?: string; serial: number }[] }>();
       return s.zones.some((z) => z.origin === Z && z.source === 'secondary' && z.serial === 1);
     });
   });
@@ -80,7 +79,7 @@ describe.skipIf(!threadsHere || (knotMissing !== null && !required))('thread mod
       return answers.every((a) => a.rcode === 'SERVFAIL');
     }, 10_000);
     expect((await ask(node.port, 'www.example.test.', 'A')).rcode).toBe('NOERROR');
-    await until('withdrawn', async () => ((await (await fetch(`http://127.0.0.1:${httpPort}/status`)).json()) as { state: string }).state === 'down');
+    await until('withdrawn', async () => (await status<{ state: string }>()).state === 'down');
     await knot.start();
     await until('serving again', async () => txt(await ask(node.port, `www.${Z}`)) === 'serial 5', 10_000);
   });
