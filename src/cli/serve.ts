@@ -35,8 +35,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
 async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   // systemd: WATCHDOG=1 from this event loop from now on; all no-ops without NOTIFY_SOCKET.
   const sd = startServiceNotifier(log);
-  const unsupported = config.server.rrl.rate > 0 ? '--rrl-rate' : null;
-  const mode = pickDataPathMode(config.workerMode, process.versions.node, unsupported);
+  const mode = pickDataPathMode(config.workerMode);
   const workers: DataPath = mode === 'threads' ? new ThreadWorkers(config.workers, log) : new DataWorkers(config.workers, log);
   log.info({ mode, workers: config.workers }, mode === 'threads' ? 'data path: threads in one process, zones shared' : 'data path: cluster processes, a zone copy each');
   const control = new ControlPlane(config.control, workers, log);

@@ -13,6 +13,7 @@ import type { FromWorker, ToWorker } from '../contract/ipc.js';
 import type { ServerConfig } from './server.js';
 import { type AgentTarget, ControlAgent } from './agent.js';
 import { Listeners } from './listeners.js';
+import { ResponseRateLimiter, type SharedRrlTable } from '../abuse/rrl.js';
 import { type SecondaryFreshness, freshnessMarks, notifyPolicy } from './secondary-serving.js';
 
 export interface DataThreadData {
@@ -20,6 +21,8 @@ export interface DataThreadData {
   server: ServerConfig;
   /** The listen addresses with any port 0 already replaced by the port the first thread got. */
   listen: ListenAddress[];
+  /** The process's RRL table (shared memory), or null when --rrl-rate is 0. */
+  rrlTable: SharedRrlTable | null;
   debug: boolean;
   logLevel: string | undefined;
   logFormat: LogFormat;
@@ -43,8 +46,7 @@ export type FromDataThread = { kind: 'bound'; ports: number[] } | FromWorker;
 
 class DataThread implements AgentTarget {
   readonly handler: QueryHandler;
-  /** Not in thread mode yet: serve.ts keeps processes when --rrl-rate or secondary zones are set. */
-  readonly rrl = null;
+  readonly rrl: ResponseRateLimiter | null;
   private status: ZoneFileStatus[] = [];
   private loadErrors = 0;
   private diffs: { applied: number; refused: number } | null = null;
@@ -52,6 +54,7 @@ class DataThread implements AgentTarget {
 
   constructor(private readonly data: DataThreadData, private readonly log: ReturnType<typeof createLogger>, notify: (origin: string, from: string) => void) {
     this.handler = new QueryHandler(data.server);
+    this.rrl = data.rrlTable ? new ResponseRateLimiter(data.server.rrl, undefined, data.rrlTable) : null;
     // NOTIFY is checked where it arrives (source address, TSIG), then goes to the control plane.
     if (data.server.secondary) this.handler.notify.policy = notifyPolicy(data.server.secondary, notify, this.handler, log);
   }
@@ -72,7 +75,7 @@ class DataThread implements AgentTarget {
 
   /** Both UDP paths bind one reusePort socket per thread. */
   listen(): Promise<void> {
-    return this.listeners.open(this.data.listen, this.handler, { udpIo: this.data.server.udpIo ?? 'auto', tcp: this.data.server.tcp, rrl: null, reusePort: true }, this.log);
+    return this.listeners.open(this.data.listen, this.handler, { udpIo: this.data.server.udpIo ?? 'auto', tcp: this.data.server.tcp, rrl: this.rrl, reusePort: true }, this.log);
   }
 
   /** The UDP path in use, once listening. */

@@ -14,6 +14,7 @@ import type { FromDataProcess, ToDataProcess } from '../control/thread-ipc.js';
 import type { ServerConfig } from './server.js';
 import type { DataThreadData, FromDataThread, ToDataThread } from './data-thread.js';
 import { SecondaryServing } from './secondary-serving.js';
+import { ResponseRateLimiter, type SharedRrlTable } from '../abuse/rrl.js';
 
 export interface ThreadHostConfig {
   server: ServerConfig;
@@ -43,6 +44,8 @@ export class ThreadHost {
   private readonly zones: ZoneManager;
   /** Secondary zones, compiled and patched once for every thread; null without --secondary/--catalog. */
   private readonly secondary: SecondaryServing | null = null;
+  /** One RRL table for every thread (Atomics), so a bucket's rate holds node-wide; null when --rrl-rate is 0. */
+  private readonly rrlTable: SharedRrlTable | null;
   private current: CompiledZone[] = [];
   private readonly slots: ThreadSlot[] = [];
   private listen: ListenAddress[];
@@ -56,6 +59,7 @@ export class ThreadHost {
       collectGarbageSoon();
     };
     this.zones = new ZoneManager(config.server.zones, this.compiler, swap, log);
+    this.rrlTable = config.server.rrl.rate > 0 ? new ResponseRateLimiter(config.server.rrl).share() : null;
     if (config.server.secondary) this.secondary = new SecondaryServing(config.server.secondary, this.zones, config.server.zones.rescanMs, swap, log);
   }
 
@@ -84,7 +88,9 @@ export class ThreadHost {
 
   /** Resolves with the thread's bound UDP ports once it listens (or with [] if it died first). */
   private startThread(slot: ThreadSlot): Promise<number[]> {
-    const data: DataThreadData = { id: slot.id, server: this.config.server, listen: this.listen, debug: this.config.debug, logLevel: this.config.logLevel, logFormat: this.config.logFormat };
+    const data: DataThreadData = {
+      id: slot.id, server: this.config.server, listen: this.listen, rrlTable: this.rrlTable, debug: this.config.debug, logLevel: this.config.logLevel, logFormat: this.config.logFormat,
+    };
     const worker = new Worker(threadFile(), { workerData: data, name: `dns-${slot.id}` });
     slot.worker = worker;
     worker.postMessage(this.zonesMessage());
