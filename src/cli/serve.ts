@@ -36,7 +36,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   // systemd: WATCHDOG=1 from this event loop from now on; all no-ops without NOTIFY_SOCKET.
   const sd = startServiceNotifier(log);
   const mode = pickDataPathMode(config.workerMode);
-  const workers: DataPath = mode === 'threads' ? new ThreadWorkers(config.workers, log) : new DataWorkers(config.workers, log);
+  const workers: DataPath = mode === 'threads' ? new ThreadWorkers(config.workers, log, config.hungRestartMs) : new DataWorkers(config.workers, log, config.hungRestartMs);
   log.info({ mode, workers: config.workers }, mode === 'threads' ? 'data path: threads in one process, zones shared' : 'data path: cluster processes, a zone copy each');
   const control = new ControlPlane(config.control, workers, log);
   const lag = new LoopLag();

@@ -9,6 +9,8 @@ export type ToDataProcess =
   | { kind: 'to-host'; msg: Extract<ToWorker, { kind: 'secondary' | 'zone-diff' }> }
   /** Compile once, then every thread swaps to the shared copy; answered by `reloaded`. */
   | { kind: 'reload'; seq: number }
+  /** The thread answers no reports (a blocked loop): end it; it is started again like a crashed one. */
+  | { kind: 'restart-thread'; thread: number }
   | { kind: 'stop' };
 
 /** Data process -> primary. */

@@ -124,6 +124,10 @@ export class ThreadHost {
         // One compile for every thread; the new zones are posted to each thread before `reloaded` leaves, and it swaps at its next turn.
         void this.zones.reload().then(() => this.secondary?.zones.reload()).then(() => this.send({ kind: 'reloaded', seq: msg.seq }));
         return;
+      case 'restart-thread':
+        // terminate() stops a thread even inside a busy loop; the exit handler starts it again.
+        void this.slots[msg.thread]?.worker?.terminate();
+        return;
       case 'to-host':
         if (!this.secondary) return;
         if (msg.msg.kind === 'zone-diff') {
