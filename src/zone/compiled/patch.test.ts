@@ -14,6 +14,7 @@ import { QueryHandler } from '../../query/handler.js';
 import { ZoneSet } from '../../query/zoneset.js';
 import { Transport } from '../../query/stats.js';
 import { nameToString } from '../../wire/name.js';
+import { readFileSync } from 'node:fs';
 
 const ORIGIN = 'example.test.';
 const head = (serial: number) => `$ORIGIN ${ORIGIN}\n$TTL 300\n@ SOA ns1 host ${serial} 7200 900 1209600 60\n`;
@@ -36,8 +37,8 @@ srv._tcp SRV 0 0 53 ns1
 shop MX 10 mail2
 `;
 
-function compile(text: string): CompiledZone {
-  const r = compileZoneText(text, ORIGIN);
+function compile(text: string, origin = ORIGIN): CompiledZone {
+  const r = compileZoneText(text, origin);
   expect(r.errors).toEqual([]);
   return r.zone!;
 }
@@ -197,6 +198,28 @@ describe('patchZone answers as the zone compiled from the patched text', () => {
     expect(refused).toBeInstanceOf(PatchRefused);
     expect(refused!.message).toMatch(/unreferenced/);
     expect(zone.meta.unreferencedBytes).toBeGreaterThan(0);
+  });
+});
+
+describe('patchZone on a signed zone', () => {
+  const signed = readFileSync(new URL('../testdata/dnssec.test.zone', import.meta.url), 'utf8');
+  const SIGNED = 'dnssec.test.';
+  const resigned = signed
+    .replace('@ SOA ns hostmaster 1 ', '@ SOA ns hostmaster 2 ')
+    .replace('@ RRSIG SOA 8 2 3600 20300101000000 20240101120000', '@ RRSIG SOA 8 2 3600 20290101000000 20240201120000');
+
+  it('takes a re-signing (new RRSIGs, same names and chain) and answers with DO as the compiled text does', () => {
+    const before = compile(signed, SIGNED);
+    expect(before.signed).toBe(true);
+    const patched = patchZone(before, { fromSerial: 1, toSerial: 2, steps: [step(signed, resigned)] });
+    const direct = compile(resigned, SIGNED);
+    answersAlike(patched, direct, questionNames(signed, resigned));
+    expect(patched.meta.signatureExpiry).toBe(direct.meta.signatureExpiry);
+  });
+
+  it('refuses a new name in a zone with NSEC/NSEC3 denial (the chain must change with it)', () => {
+    const grown = resigned + 'newname A 192.0.2.99\n';
+    expect(() => patchZone(compile(signed, SIGNED), { fromSerial: 1, toSerial: 2, steps: [step(signed, grown)] })).toThrow(/adds names to a zone with NSEC\/NSEC3 denial/);
   });
 });
 
