@@ -68,6 +68,11 @@ export class RrlTable {
     return this.words.buffer as SharedArrayBuffer;
   }
 
+  /** Where this table's clock starts: another thread attaching to the table must count from the same point. */
+  get epochMs(): number {
+    return this.epoch;
+  }
+
   get bytes(): number {
     return this.words.byteLength;
   }

@@ -28,6 +28,12 @@ export interface RrlSettings {
   workers: number;
 }
 
+/** An RRL table as threads share it: its memory and the start of its clock. */
+export interface SharedRrlTable {
+  buffer: SharedArrayBuffer;
+  epoch: number;
+}
+
 export const DEFAULT_RRL: RrlSettings = { rate: 0, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: [], dryRun: false, workers: 1 };
 
 /** 2^17 slots of 16 bytes: 2 MiB, whatever the number of clients. */
@@ -47,9 +53,13 @@ export class ResponseRateLimiter {
   private readonly v6Words: number;
   private readonly v6LastMask: number;
   private readonly exempt: ExemptPrefix[];
+  /** Each process's share of the rate, or the whole rate when threads share one table. */
+  private readonly ratePerWorker: number;
 
-  constructor(readonly settings: RrlSettings, clock?: () => number, buffer?: SharedArrayBuffer) {
-    this.table = new RrlTable(TABLE_SLOTS_LOG2, settings.rate / Math.max(1, settings.workers), buffer, clock);
+  /** `sharedWith`: the table of another thread (thread mode: every data thread charges one table, at the full rate). */
+  constructor(readonly settings: RrlSettings, clock?: () => number, private readonly sharedWith?: SharedRrlTable) {
+    this.ratePerWorker = sharedWith ? settings.rate : settings.rate / Math.max(1, settings.workers);
+    this.table = new RrlTable(TABLE_SLOTS_LOG2, this.ratePerWorker, sharedWith?.buffer, clock, sharedWith?.epoch);
     this.v4Mask = settings.ipv4Prefix === 0 ? 0 : (0xffffffff << (32 - settings.ipv4Prefix)) | 0;
     // An IPv6 prefix up to /64 is folded from its first two words; longer ones are cut at /64 (one host's range).
     const bits = Math.min(64, settings.ipv6Prefix);
@@ -63,6 +73,11 @@ export class ResponseRateLimiter {
    * error: NSD's and Knot's classes) whose bucket name hashes to `nameHash`.
    * The caller has already exempted TCP and clients with a valid server cookie.
    */
+  /** What another thread needs to charge the same table. */
+  share(): SharedRrlTable {
+    return { buffer: this.table.buffer, epoch: this.table.epochMs };
+  }
+
   judge(client: ClientAddress, cls: ResponseClass, nameHash: number): RrlAction {
     const n = client.resolve();
     if (n === 0) return RrlAction.Answer;
@@ -101,7 +116,7 @@ export class ResponseRateLimiter {
   /** For /status: the limits in force, never anything secret. */
   describe(): object {
     const s = this.settings;
-    return { rate: s.rate, slip: s.slip, ipv4Prefix: s.ipv4Prefix, ipv6Prefix: s.ipv6Prefix, exempt: s.exempt, dryRun: s.dryRun, ratePerWorker: s.rate / Math.max(1, s.workers), tableSlots: this.table.slots };
+    return { rate: s.rate, slip: s.slip, ipv4Prefix: s.ipv4Prefix, ipv6Prefix: s.ipv6Prefix, exempt: s.exempt, dryRun: s.dryRun, ratePerWorker: this.ratePerWorker, sharedTable: this.sharedWith !== undefined, tableSlots: this.table.slots };
   }
 }
 

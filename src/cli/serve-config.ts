@@ -23,6 +23,8 @@ export interface ServeConfig {
   /** explicit: named by flag or config; a default path we cannot create only earns a warning. */
   controlSocket: { path: string; explicit: boolean };
   workers: number;
+  /** --hung-restart-ms: a data-path worker silent this long is restarted (0: never). */
+  hungRestartMs: number;
   workerMode: 'auto' | 'threads' | 'processes';
   drainMs: number;
   debugEndpoints: boolean;
@@ -47,6 +49,7 @@ export function serveConfig(options: ServeOptions): ServeConfig {
   return {
     version,
     workers: options.workers,
+    hungRestartMs: options.hungRestartMs,
     workerMode: options.workerMode,
     drainMs: options.drainMs,
     debugEndpoints: options.debugEndpoints,

@@ -192,6 +192,7 @@ export const SERVE_OPTIONS = {
   drainMs: one('--drain-ms <ms>', 'keep answering this long after withdrawing on SIGTERM', integer(0), { example: 2000, default: '5000' }),
   udpIo: one('--udp-io <mode>', 'UDP I/O path: native (batched recvmmsg/sendmmsg addon), dgram (node:dgram), auto (native when built)', oneOf(UDP_IO_CHOICES), { example: 'dgram', default: 'auto' }),
   workers: one('--workers <n>', 'data-path workers: threads on Node >= 22.12, else processes', integer(1), { example: 2, default: '1' }),
+  hungRestartMs: one('--hung-restart-ms <ms>', 'restart a data-path worker (process or thread) that answers no report for this long; 0 never', integer(0), { example: 60000, default: '30000' }),
   workerMode: one('--worker-mode <mode>', 'auto, threads (one process, zones shared; Node >= 22.12) or processes (cluster, a zone copy each)', oneOf(['auto', 'threads', 'processes'] as const), { example: 'processes', default: 'auto' }),
   secondary: many('--secondary <origin@addr[:port][,key=name]>', 'secondary zone transferred from this primary (repeatable)', text, { example: ['example.org@192.0.2.53:53,key=xfr'] }),
   catalog: many('--catalog <origin@addr[:port][,key=name]>', 'RFC 9432 catalog zone from this primary (repeatable)', text, { example: ['catalog.invalid@192.0.2.53,key=xfr'] }),

@@ -20,6 +20,7 @@ import { startServiceNotifier } from '../control/sd-notify.js';
 import type { ToWorker } from '../contract/ipc.js';
 import { formatListen } from '../transport/address.js';
 import { Secondaries } from '../xfr/secondaries.js';
+import { zoneDiffMessage } from '../contract/zone-diff.js';
 import { type ServeConfig, serveConfig } from './serve-config.js';
 import type { ServeOptions } from './serve-options.js';
 
@@ -34,9 +35,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
 async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
   // systemd: WATCHDOG=1 from this event loop from now on; all no-ops without NOTIFY_SOCKET.
   const sd = startServiceNotifier(log);
-  const unsupported = config.server.secondary ? 'secondary zones' : config.server.rrl.rate > 0 ? '--rrl-rate' : null;
-  const mode = pickDataPathMode(config.workerMode, process.versions.node, unsupported);
-  const workers: DataPath = mode === 'threads' ? new ThreadWorkers(config.workers, log) : new DataWorkers(config.workers, log);
+  const mode = pickDataPathMode(config.workerMode);
+  const workers: DataPath = mode === 'threads' ? new ThreadWorkers(config.workers, log, config.hungRestartMs) : new DataWorkers(config.workers, log, config.hungRestartMs);
   log.info({ mode, workers: config.workers }, mode === 'threads' ? 'data path: threads in one process, zones shared' : 'data path: cluster processes, a zone copy each');
   const control = new ControlPlane(config.control, workers, log);
   const lag = new LoopLag();
@@ -64,6 +64,7 @@ async function runPrimary(config: ServeConfig, log: Logger): Promise<void> {
       secondaries.notify(origin);
     };
     workers.onReady = (send) => send({ kind: 'secondary', ...secondaries.update() });
+    secondaries.onDiff = (origin, diffs) => workers.broadcast(zoneDiffMessage(origin, diffs));
     secondaries.start();
   }
   // Only now, with the socket ours (a second instance stops above): the include file is written

@@ -3,6 +3,7 @@
 import type { LagWindow } from './lag-window.js';
 import type { ZoneFileStatus } from './zone-status.js';
 import type { SecondarySource } from '../xfr/secondary-config.js';
+import type { ZoneDiffMessage } from './zone-diff.js';
 
 /** What a data-path worker tells the control plane each round: counters, load and zones. Never packet internals. */
 export interface WorkerReport {
@@ -25,6 +26,8 @@ export interface WorkerReport {
   zoneLoadErrors: number;
   /** NOTIFY messages refused (unknown zone, foreign address, bad or missing TSIG). */
   notifyRefused?: number;
+  /** IXFR diffs this worker patched into its compiled zones, and those it left to the zone file. */
+  zoneDiffs?: { applied: number; refused: number };
   abuse?: AbuseReport;
   /** The UDP path this worker runs: 'native' (batched addon) or 'dgram'. */
   udpIo?: string;
@@ -48,6 +51,8 @@ export type ToWorker =
   | { kind: 'reload'; seq: number }
   /** Secondary zones: these are expired (SERVFAIL); --xfr-dir may have new files to load. */
   | { kind: 'secondary'; expired: string[]; members: SecondarySource[]; expiresAt: Record<string, number> }
+  /** An IXFR just transferred: patch the compiled zone now; the zone file follows. */
+  | ZoneDiffMessage
   /** Close the sockets and exit: sent by the primary after the drain window. */
   | { kind: 'stop' }
   /** --debug-endpoints only: hold the event loop for `ms` (a hung data path, for tests). */

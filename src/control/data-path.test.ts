@@ -15,9 +15,4 @@ describe('data-path mode', () => {
     expect(pickDataPathMode('processes', '24.0.0')).toBe('processes');
     expect(() => pickDataPathMode('threads', '20.19.0')).toThrow(/Node >= 22.12/);
   });
-
-  it('keeps processes for what thread mode does not carry yet, and refuses threads for it', () => {
-    expect(pickDataPathMode('auto', '22.12.0', 'secondary zones')).toBe('processes');
-    expect(() => pickDataPathMode('threads', '22.12.0', '--rrl-rate')).toThrow(/does not support --rrl-rate/);
-  });
 });

@@ -38,14 +38,8 @@ export function nodeHasReusePort(version = process.versions.node): boolean {
 }
 
 /** --worker-mode auto picks threads where Node can give each thread its own socket, else processes. */
-/**
- * `unsupported` names a configured feature thread mode does not carry yet (secondary zones, RRL):
- * auto then keeps processes, and an explicit `threads` is refused rather than silently half-working.
- */
-export function pickDataPathMode(wanted: 'auto' | DataPathMode, version = process.versions.node, unsupported: string | null = null): DataPathMode {
+export function pickDataPathMode(wanted: 'auto' | DataPathMode, version = process.versions.node): DataPathMode {
   if (wanted === 'threads' && !nodeHasReusePort(version)) throw new Error(`--worker-mode threads needs Node >= 22.12 (reusePort); this is Node ${version}`);
-  if (wanted === 'threads' && unsupported) throw new Error(`--worker-mode threads does not support ${unsupported} yet; use --worker-mode processes`);
-  if (unsupported) return 'processes';
   if (wanted !== 'auto') return wanted;
   return nodeHasReusePort(version) ? 'threads' : 'processes';
 }

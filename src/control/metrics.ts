@@ -154,6 +154,11 @@ export function renderMetrics(control: ControlPlane, workersRunning: number, wor
     m.sample('anycastd_xfr_notify_total', secondary.notifiesAccepted, { result: 'accepted' });
     m.sample('anycastd_xfr_notify_total', sum(reports, (r) => r.notifyRefused ?? 0), { result: 'refused' });
   }
+  m.family('anycastd_zone_diffs_total', 'counter', 'IXFR diffs patched into compiled zones (applied) or left to the zone file (refused), summed over workers.');
+  if (secondary) {
+    m.sample('anycastd_zone_diffs_total', sum(reports, (r) => r.zoneDiffs?.applied ?? 0), { result: 'applied' });
+    m.sample('anycastd_zone_diffs_total', sum(reports, (r) => r.zoneDiffs?.refused ?? 0), { result: 'refused' });
+  }
   m.family('anycastd_zone_refresh_timestamp_seconds', 'gauge', 'When each secondary zone was last refreshed successfully.');
   for (const z of secZones) m.sample('anycastd_zone_refresh_timestamp_seconds', (z.lastRefreshAt ?? 0) / 1000, { zone: z.origin });
   m.family('anycastd_zone_refresh_interval_seconds', 'gauge', 'The SOA REFRESH each secondary zone is refreshed at.');

@@ -5,8 +5,12 @@ import type { FromWorker, ToWorker } from '../contract/ipc.js';
 /** Primary -> data process: a message for one thread, or a reload/stop for the whole process. */
 export type ToDataProcess =
   | { kind: 'to-thread'; thread: number; msg: ToWorker }
+  /** Secondary zones are the data process's business (one copy for every thread): freshness and IXFR diffs. */
+  | { kind: 'to-host'; msg: Extract<ToWorker, { kind: 'secondary' | 'zone-diff' }> }
   /** Compile once, then every thread swaps to the shared copy; answered by `reloaded`. */
   | { kind: 'reload'; seq: number }
+  /** The thread answers no reports (a blocked loop): end it; it is started again like a crashed one. */
+  | { kind: 'restart-thread'; thread: number }
   | { kind: 'stop' };
 
 /** Data process -> primary. */

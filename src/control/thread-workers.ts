@@ -2,6 +2,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
+import { HangWatch } from './hang-watch.js';
 import type { FromWorker, ToWorker } from '../contract/ipc.js';
 import type { DataPath } from './data-path.js';
 import { dataWorkerEnv } from './worker-env.js';
@@ -32,7 +33,13 @@ export class ThreadWorkers implements DataPath {
   onNotify: ((origin: string, from: string) => void) | null = null;
   onReady: ((send: (msg: ToWorker) => void) => void) | null = null;
 
-  constructor(count: number, private readonly log: Logger) {
+  private readonly hangs: HangWatch;
+  /** Threads asked to restart for hanging; one silent again after that means the data process itself is stuck. */
+  private readonly restartAsked = new Set<number>();
+
+  /** hungRestartMs: a thread that answers no report for this long is replaced (0: never). */
+  constructor(count: number, private readonly log: Logger, hungRestartMs = 0) {
+    this.hangs = new HangWatch(hungRestartMs);
     for (let id = 0; id < count; id++) this.slots.push({ id, ready: false, waiting: new Map() });
   }
 
@@ -82,7 +89,7 @@ export class ThreadWorkers implements DataPath {
         if (msg.msg.kind === 'ready') {
           slot.ready = true;
           this.log.info({ worker: slot.id, pid: this.child?.pid, listening: msg.msg.listening }, 'data thread ready');
-          this.onReady?.((m) => this.send({ kind: 'to-thread', thread: slot.id, msg: m }));
+          this.onReady?.((m) => this.route(slot.id, m));
           return;
         }
         if (msg.msg.kind === 'notify') {
@@ -110,8 +117,22 @@ export class ThreadWorkers implements DataPath {
     }
   }
 
-  reports(timeoutMs: number): Promise<WorkerReply[]> {
-    return Promise.all(this.slots.map((slot) => this.ask(slot, timeoutMs)));
+  async reports(timeoutMs: number): Promise<WorkerReply[]> {
+    const replies = await Promise.all(this.slots.map((slot) => this.ask(slot, timeoutMs)));
+    for (const r of replies) if (r.report) this.restartAsked.delete(r.id);
+    for (const r of this.hangs.hung(replies)) {
+      if (this.restartAsked.has(r.id)) {
+        // The data process did not replace it: its main thread is stuck too. A new process recompiles the zones.
+        this.log.error({ worker: r.id, pid: this.child?.pid, silentForMs: this.hangs.limitMs }, 'data thread still hung after a restart was asked; killing the data process');
+        this.restartAsked.clear();
+        this.child?.kill('SIGKILL');
+        break;
+      }
+      this.log.error({ worker: r.id, pid: this.child?.pid, silentForMs: this.hangs.limitMs }, 'data thread hung (no report); replacing it');
+      this.restartAsked.add(r.id);
+      this.send({ kind: 'restart-thread', thread: r.id });
+    }
+    return replies;
   }
 
   private ask(slot: ThreadSlot, timeoutMs: number): Promise<WorkerReply> {
@@ -131,7 +152,14 @@ export class ThreadWorkers implements DataPath {
   }
 
   broadcast(msg: ToWorker): void {
+    if (msg.kind === 'secondary' || msg.kind === 'zone-diff') return this.send({ kind: 'to-host', msg });
     for (const slot of this.slots) if (slot.ready) this.send({ kind: 'to-thread', thread: slot.id, msg });
+  }
+
+  /** Secondary-zone messages go to the data process once, whichever thread they were meant for. */
+  private route(thread: number, msg: ToWorker): void {
+    if (msg.kind === 'secondary' || msg.kind === 'zone-diff') this.send({ kind: 'to-host', msg });
+    else this.send({ kind: 'to-thread', thread, msg });
   }
 
   private send(msg: ToDataProcess): void {

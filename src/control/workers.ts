@@ -2,6 +2,7 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import { HangWatch } from './hang-watch.js';
 import { type FromWorker, type ToWorker, type WorkerReport, isFromWorker } from '../contract/ipc.js';
 import type { DataPath } from './data-path.js';
 import { dataWorkerEnv } from './worker-env.js';
@@ -36,7 +37,11 @@ export class DataWorkers implements DataPath {
   /** A worker (re)started: it needs what the control plane knows (expired secondary zones). */
   onReady: ((send: (msg: ToWorker) => void) => void) | null = null;
 
-  constructor(private readonly count: number, private readonly log: Logger) {
+  private readonly hangs: HangWatch;
+
+  /** hungRestartMs: a worker that answers no report for this long is killed and restarted (0: never). */
+  constructor(private readonly count: number, private readonly log: Logger, hungRestartMs = 0) {
+    this.hangs = new HangWatch(hungRestartMs);
     // Each worker accepts on the shared socket itself, so TCP never waits on the control plane's event loop.
     cluster.schedulingPolicy = cluster.SCHED_NONE;
   }
@@ -92,8 +97,13 @@ export class DataWorkers implements DataPath {
   }
 
   /** Asks every worker for its report; a worker that does not answer within timeoutMs is reported as such. */
-  reports(timeoutMs: number): Promise<WorkerReply[]> {
-    return Promise.all(this.slots.map((slot) => this.ask(slot, timeoutMs)));
+  async reports(timeoutMs: number): Promise<WorkerReply[]> {
+    const replies = await Promise.all(this.slots.map((slot) => this.ask(slot, timeoutMs)));
+    for (const r of this.hangs.hung(replies)) {
+      this.log.error({ worker: r.id, pid: r.pid, silentForMs: this.hangs.limitMs }, 'data worker hung (no report); killing it, it restarts');
+      this.slots[r.id]?.worker?.process.kill('SIGKILL');
+    }
+    return replies;
   }
 
   private ask(slot: Slot, timeoutMs: number): Promise<WorkerReply> {

@@ -7,8 +7,10 @@ import type { AbuseReport, FromWorker, ToWorker, WorkerReport } from '../contrac
 import { batchSizes } from '../transport/udp-native.js';
 
 /** What the agent reads and drives: a worker process's DnsServer, or one data-path thread. */
-export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'stop'> & {
+export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'applyZoneDiff' | 'stop'> & {
   zoneLoadErrors(): number;
+  /** IXFR diffs patched into compiled zones, and refused ones (secondary zones in worker processes only). */
+  zoneDiffs?(): { applied: number; refused: number };
   /** The UDP path in use ('native' or 'dgram'), once listening. */
   udpIo?: string | null;
 };
@@ -51,6 +53,9 @@ export class ControlAgent {
         return;
       case 'secondary':
         void this.server.updateSecondary(msg.expired, msg.members, msg.expiresAt);
+        return;
+      case 'zone-diff':
+        void this.server.applyZoneDiff(msg);
         return;
       case 'stop':
         this.stop();
@@ -105,6 +110,7 @@ export class ControlAgent {
       zones: this.server.zoneStatus(),
       zoneLoadErrors: this.server.zoneLoadErrors(),
       notifyRefused: this.server.handler.notify.refusedCount,
+      zoneDiffs: this.server.zoneDiffs?.(),
       abuse: this.abuse(),
       udpIo: this.server.udpIo ?? undefined,
       ...(this.server.udpIo === 'native' ? { udpBatchSizes: Array.from(batchSizes) } : {}),

@@ -1,6 +1,5 @@
 // The running DNS service: the zone manager, the query handler and its listeners.
 
-import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { QueryHandler, type HandlerOptions } from '../query/handler.js';
 import { ZoneSet } from '../query/zoneset.js';
@@ -8,12 +7,12 @@ import type { UdpIo, UdpIoChoice } from '../transport/udp-native.js';
 import type { TcpLimits } from '../transport/tcp.js';
 import { type ListenAddress, formatListen } from '../transport/address.js';
 import { ZoneCompileWorker } from '../zone/loading/compile-pool.js';
-import { DEFAULT_ZONE_MANAGER_OPTIONS, ZoneManager, type ZoneManagerOptions } from '../zone/loading/zone-manager.js';
+import { ZoneManager, type ZoneManagerOptions } from '../zone/loading/zone-manager.js';
 import type { ZoneFileStatus } from '../contract/zone-status.js';
 import type { AgentTarget } from './agent.js';
-import type { CompiledZone } from '../zone/compiled/compiled.js';
 import type { SecondaryConfig, SecondarySource } from '../xfr/secondary-config.js';
-import { expiredAt } from '../xfr/xfr-store.js';
+import type { ZoneDiffMessage } from '../contract/zone-diff.js';
+import { SecondaryServing, notifyPolicy } from './secondary-serving.js';
 import { ResponseRateLimiter, type RrlSettings } from '../abuse/rrl.js';
 import { Listeners } from './listeners.js';
 
@@ -35,12 +34,8 @@ export class DnsServer implements AgentTarget {
   readonly zones: ZoneManager;
   /** One table for all of this process's UDP sockets; null when --rrl-rate is 0. */
   readonly rrl: ResponseRateLimiter | null;
-
   /** The zones transferred by the control plane into --xfr-dir, or null. */
-  readonly xfrZones: ZoneManager | null = null;
-  /** Secondary origins past their expiry, as the control plane last said. */
-  private expired = new Set<string>();
-  private expiresAt = new Map<string, number>();
+  readonly secondary: SecondaryServing | null = null;
   /** Where an accepted NOTIFY goes (the control plane, over IPC). */
   onNotify: ((origin: string, from: string) => void) | null = null;
 
@@ -49,57 +44,40 @@ export class DnsServer implements AgentTarget {
     this.rrl = config.rrl.rate > 0 ? new ResponseRateLimiter(config.rrl) : null;
     const swap = () => this.swapZones();
     this.zones = new ZoneManager(config.zones, this.compiler, swap, log);
-    const secondary = config.secondary;
-    if (secondary) {
-      // Written only by our own control plane, atomically: no debounce needed, and a removed zone goes at once.
-      const opts = { ...DEFAULT_ZONE_MANAGER_OPTIONS, rescanMs: config.zones.rescanMs, dir: secondary.dir, debounceMs: 20, deleteGraceMs: 0 };
-      const xfr = new ZoneManager(opts, this.compiler, swap, log.child({ zonesFrom: 'xfr-dir' }));
-      this.xfrZones = xfr;
-      xfr.servedElsewhere = (origin) => this.zones.fileServing(origin);
-      this.zones.servedElsewhere = (origin) => xfr.fileServing(origin);
-      const now = Date.now();
-      for (const z of [...secondary.zones]) if (expiredAt(secondary.dir, z.origin, now)) this.expired.add(z.origin);
-      this.handler.notify.policy = {
-        config: secondary,
-        members: [],
-        accepted: (origin, from) => this.onNotify?.(origin, from),
-        refused: (origin, from, why) => log.warn({ zone: origin, from, why, refusedTotal: this.handler.notify.refusedCount }, 'NOTIFY refused'),
-      };
+    if (config.secondary) {
+      this.secondary = new SecondaryServing(config.secondary, this.zones, config.zones.rescanMs, swap, log);
+      this.handler.notify.policy = notifyPolicy(config.secondary, (origin, from) => this.onNotify?.(origin, from), this.handler, log);
     }
   }
 
   /** One assignment: a query sees the old set or the new one, never a mix. */
   private swapZones(): void {
-    const secondary = this.xfrZones?.zones() ?? [];
-    const expired = new Set<CompiledZone>(secondary.filter((z) => this.expired.has(z.meta.origin)));
-    const expiry = new Map<CompiledZone, number>();
-    for (const z of secondary) {
-      const at = this.expiresAt.get(z.meta.origin);
-      if (at !== undefined) expiry.set(z, at);
-    }
+    const secondary = this.secondary?.zones.zones() ?? [];
+    const { expired, expiry } = this.secondary?.marks(secondary) ?? { expired: null, expiry: null };
     this.handler.zones = new ZoneSet([...this.zones.zones(), ...secondary], expired, expiry);
   }
 
   /** From the control plane: which secondary zones expired; and --xfr-dir may hold new files. */
   updateSecondary(expired: string[], members: SecondarySource[], expiresAt: Record<string, number>): Promise<void> {
-    this.expired = new Set(expired);
-    this.expiresAt = new Map(Object.entries(expiresAt));
+    if (!this.secondary) return Promise.resolve();
     if (this.handler.notify.policy) this.handler.notify.policy.members = members;
+    const synced = this.secondary.update({ expired, members, expiresAt });
     this.swapZones();
-    return this.xfrZones?.sync(false) ?? Promise.resolve();
+    return synced;
+  }
+
+  /** From the control plane, right after an IXFR: serve the new serial now; the file in --xfr-dir follows. */
+  applyZoneDiff(msg: ZoneDiffMessage): Promise<void> {
+    return this.secondary?.applyZoneDiff(msg) ?? Promise.resolve();
   }
 
   zoneStatus(): ZoneFileStatus[] {
-    const secondary = (this.xfrZones?.status() ?? []).map((s) => ({ ...s, source: 'secondary' as const, expired: s.origin !== null && this.expired.has(s.origin) }));
-    return [...this.zones.status(), ...secondary];
+    return [...this.zones.status(), ...(this.secondary?.status() ?? [])];
   }
 
   async start(): Promise<void> {
     await this.zones.start();
-    if (this.xfrZones) {
-      await mkdir(this.config.secondary!.dir, { recursive: true });
-      await this.xfrZones.start();
-    }
+    await this.secondary?.start();
     if (this.handler.zones.size === 0) this.log.warn({ dir: this.config.zones.dir }, 'no zone loaded; answering REFUSED until one loads');
     const { listen, tcp } = this.config;
     await this.listeners.open(listen, this.handler, { udpIo: this.config.udpIo ?? 'auto', tcp, rrl: this.rrl, reusePort: false }, this.log);
@@ -120,19 +98,23 @@ export class DnsServer implements AgentTarget {
     return this.listeners.tcpConnections();
   }
 
+  zoneDiffs(): { applied: number; refused: number } {
+    return this.secondary?.diffs() ?? { applied: 0, refused: 0 };
+  }
+
   zoneLoadErrors(): number {
-    return this.zones.loadErrors + (this.xfrZones?.loadErrors ?? 0);
+    return this.zones.loadErrors + (this.secondary?.zones.loadErrors ?? 0);
   }
 
   async reloadZones(): Promise<void> {
     await this.zones.reload();
-    await this.xfrZones?.reload();
+    await this.secondary?.zones.reload();
   }
 
   async stop(): Promise<void> {
     this.zones.stop();
-    this.xfrZones?.stop();
     await this.listeners.close();
     await this.compiler.close();
+    await this.secondary?.stop();
   }
 }

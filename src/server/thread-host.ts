@@ -13,6 +13,8 @@ import type { ListenAddress } from '../transport/address.js';
 import type { FromDataProcess, ToDataProcess } from '../control/thread-ipc.js';
 import type { ServerConfig } from './server.js';
 import type { DataThreadData, FromDataThread, ToDataThread } from './data-thread.js';
+import { SecondaryServing } from './secondary-serving.js';
+import { ResponseRateLimiter, type SharedRrlTable } from '../abuse/rrl.js';
 
 export interface ThreadHostConfig {
   server: ServerConfig;
@@ -40,6 +42,10 @@ interface ThreadSlot {
 export class ThreadHost {
   private readonly compiler = new ZoneCompileWorker(undefined, true);
   private readonly zones: ZoneManager;
+  /** Secondary zones, compiled and patched once for every thread; null without --secondary/--catalog. */
+  private readonly secondary: SecondaryServing | null = null;
+  /** One RRL table for every thread (Atomics), so a bucket's rate holds node-wide; null when --rrl-rate is 0. */
+  private readonly rrlTable: SharedRrlTable | null;
   private current: CompiledZone[] = [];
   private readonly slots: ThreadSlot[] = [];
   private listen: ListenAddress[];
@@ -47,20 +53,32 @@ export class ThreadHost {
 
   constructor(private readonly config: ThreadHostConfig, private readonly send: (msg: FromDataProcess) => void, private readonly log: Logger) {
     this.listen = config.server.listen;
-    this.zones = new ZoneManager(config.server.zones, this.compiler, (zones) => {
-      this.current = zones;
-      for (const slot of this.slots) slot.worker?.postMessage(this.zonesMessage());
+    const swap = () => {
+      this.current = [...this.zones.zones(), ...(this.secondary?.zones.zones() ?? [])];
+      this.postZones();
       collectGarbageSoon();
-    }, log);
+    };
+    this.zones = new ZoneManager(config.server.zones, this.compiler, swap, log);
+    this.rrlTable = config.server.rrl.rate > 0 ? new ResponseRateLimiter(config.server.rrl).share() : null;
+    if (config.server.secondary) this.secondary = new SecondaryServing(config.server.secondary, this.zones, config.server.zones.rescanMs, swap, log);
+  }
+
+  private postZones(): void {
+    for (const slot of this.slots) slot.worker?.postMessage(this.zonesMessage());
   }
 
   private zonesMessage(): ToDataThread {
-    return { kind: 'zones', zones: this.current, status: this.zones.status(), loadErrors: this.zones.loadErrors };
+    const s = this.secondary;
+    return {
+      kind: 'zones', zones: this.current, status: [...this.zones.status(), ...(s?.status() ?? [])],
+      loadErrors: this.zones.loadErrors + (s?.zones.loadErrors ?? 0), freshness: s?.freshness ?? null, diffs: s?.diffs() ?? null,
+    };
   }
 
   /** Loads the zones, then starts the first thread alone: with port 0 it picks the port the others then share. */
   async start(): Promise<void> {
     await this.zones.start();
+    await this.secondary?.start();
     if (this.current.length === 0) this.log.warn({ dir: this.config.server.zones.dir }, 'no zone loaded; answering REFUSED until one loads');
     for (let id = 0; id < this.config.workers; id++) this.slots.push({ id, worker: null, restarts: 0 });
     const ports = await this.startThread(this.slots[0]);
@@ -70,7 +88,9 @@ export class ThreadHost {
 
   /** Resolves with the thread's bound UDP ports once it listens (or with [] if it died first). */
   private startThread(slot: ThreadSlot): Promise<number[]> {
-    const data: DataThreadData = { id: slot.id, server: this.config.server, listen: this.listen, debug: this.config.debug, logLevel: this.config.logLevel, logFormat: this.config.logFormat };
+    const data: DataThreadData = {
+      id: slot.id, server: this.config.server, listen: this.listen, rrlTable: this.rrlTable, debug: this.config.debug, logLevel: this.config.logLevel, logFormat: this.config.logFormat,
+    };
     const worker = new Worker(threadFile(), { workerData: data, name: `dns-${slot.id}` });
     slot.worker = worker;
     worker.postMessage(this.zonesMessage());
@@ -102,7 +122,21 @@ export class ThreadHost {
         return;
       case 'reload':
         // One compile for every thread; the new zones are posted to each thread before `reloaded` leaves, and it swaps at its next turn.
-        void this.zones.reload().then(() => this.send({ kind: 'reloaded', seq: msg.seq }));
+        void this.zones.reload().then(() => this.secondary?.zones.reload()).then(() => this.send({ kind: 'reloaded', seq: msg.seq }));
+        return;
+      case 'restart-thread':
+        // terminate() stops a thread even inside a busy loop; the exit handler starts it again.
+        void this.slots[msg.thread]?.worker?.terminate();
+        return;
+      case 'to-host':
+        if (!this.secondary) return;
+        if (msg.msg.kind === 'zone-diff') {
+          void this.secondary.applyZoneDiff(msg.msg).then(() => this.postZones());
+          return;
+        }
+        // Freshness reaches the threads at once; new files in --xfr-dir follow when compiled.
+        void this.secondary.update({ expired: msg.msg.expired, members: msg.msg.members, expiresAt: msg.msg.expiresAt });
+        this.postZones();
         return;
       case 'stop':
         void this.stop().then(() => process.exit(0));
@@ -128,5 +162,6 @@ export class ThreadHost {
       }),
     );
     await this.compiler.close();
+    await this.secondary?.stop();
   }
 }

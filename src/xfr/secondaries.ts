@@ -9,6 +9,7 @@ import type { SecondaryConfig, SecondarySource } from './secondary-config.js';
 import { SecondaryZone, type SecondaryZoneStatus, type TransferCounts } from './secondary-zone.js';
 import { CatalogConsumer, type MembershipChange, catalogDir } from './catalog-consumer.js';
 import { stateFilePath, zoneFilePath } from './xfr-store.js';
+import type { Diff } from './stream.js';
 
 export interface SecondaryUpdate {
   /** Origins past their expiry: the workers answer SERVFAIL for them. */
@@ -36,6 +37,9 @@ export class Secondaries {
   private pending: NodeJS.Timeout | null = null;
   private started = false;
 
+  /** Where IXFR diffs go as soon as they are applied (the workers patch their compiled zones). */
+  onDiff: ((origin: string, diffs: Diff[]) => void) | null = null;
+
   constructor(
     readonly config: SecondaryConfig,
     private readonly tell: (update: SecondaryUpdate) => void,
@@ -53,7 +57,10 @@ export class Secondaries {
   }
 
   private add(source: SecondarySource, catalog: string | null): SecondaryZone {
-    const zone = new SecondaryZone({ source, key: this.keyFor(source), dir: this.config.dir, catalog, onChange: () => this.changed(), log: this.log.child({ secondary: source.origin }) });
+    const zone = new SecondaryZone({
+      source, key: this.keyFor(source), dir: this.config.dir, catalog, log: this.log.child({ secondary: source.origin }),
+      onChange: () => this.changed(), onDiff: (z, diffs) => this.onDiff?.(z.origin, diffs),
+    });
     this.zones.set(source.origin, zone);
     if (this.started) zone.start();
     return zone;

@@ -3,9 +3,9 @@
 
 import type { Logger } from 'pino';
 import { transfer } from './client.js';
-import type { TransferResult } from './stream.js';
+import type { Diff, TransferResult } from './stream.js';
 import type { TsigKey } from './tsig-keys.js';
-import { ZoneData } from './zone-data.js';
+import { SupersededWrite, ZoneData } from './zone-data.js';
 import { loadState, loadZoneData, saveState, saveZone, zoneFileMtime } from './xfr-store.js';
 import type { SecondarySource } from './secondary-config.js';
 import { CoalescedRun } from '../lib/coalesced-run.js';
@@ -52,6 +52,8 @@ export interface SecondaryZoneOptions {
   totalTimeoutMs?: number;
   /** Called after every change of what is served or of its freshness. */
   onChange: (zone: SecondaryZone) => void;
+  /** An IXFR applied to our copy: the data path can patch its compiled zone before the zone file is written. */
+  onDiff?: (zone: SecondaryZone, diffs: Diff[]) => void;
   log: Logger;
 }
 
@@ -73,6 +75,9 @@ export class SecondaryZone {
   private readonly refreshes = new CoalescedRun(() => this.refreshOnce(), () => !this.stopped);
   private stopped = false;
   private expireSeconds = 0;
+  /** Bumped by each new version of the records: a zone file write of an older one stops. */
+  private generation = 0;
+  private fileWrites: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: SecondaryZoneOptions) {
     this.origin = opts.source.origin;
@@ -167,6 +172,8 @@ export class SecondaryZone {
         if (result.kind === 'incremental') {
           this.data!.apply(result.diffs);
           next = this.data;
+          // Served from the diff within milliseconds; the zone file below takes seconds for a big zone.
+          this.opts.onDiff?.(this, result.diffs);
         }
       } catch (err) {
         if (type !== 'ixfr') throw err;
@@ -176,8 +183,14 @@ export class SecondaryZone {
         result = await this.attempt(type);
       }
       if (result.kind === 'full') next = new ZoneData(this.origin, result.records);
+      if (next && result.kind === 'incremental') {
+        // The workers serve the diff already; the file (seconds for a big zone) must not hold up the next NOTIFY.
+        this.persistInBackground(next, started);
+      } else if (next) {
+        this.generation++; // a write of the older records still under way stops
+        await saveZone(this.opts.dir, next, `transferred by ${type.toUpperCase()} from ${this.primary}`);
+      }
       if (next) {
-        await saveZone(this.opts.dir, next, `zone ${this.origin} serial ${next.soa.serial} transferred by ${type.toUpperCase()} from ${this.primary}`);
         this.opts.log.info({ zone: this.origin, type, serial: next.soa.serial, previousSerial: this.serial, records: next.size, ms: Date.now() - started }, 'zone transferred');
         this.data = next;
         this.serial = next.soa.serial;
@@ -198,5 +211,25 @@ export class SecondaryZone {
       this.schedule(retry * 1000);
       this.opts.onChange(this);
     }
+  }
+
+  /** Zone file, then state, one write at a time; a write overtaken by newer records gives way to the newer one. */
+  private persistInBackground(data: ZoneData, refreshedAt: number): void {
+    const generation = ++this.generation;
+    const superseded = () => generation !== this.generation || this.stopped;
+    this.fileWrites = this.fileWrites.then(async () => {
+      if (superseded()) return;
+      try {
+        await saveZone(this.opts.dir, data, `transferred by IXFR from ${this.primary}`, superseded);
+        await saveState(this.opts.dir, { origin: this.origin, primary: this.primary, serial: data.soa.serial, lastRefreshAt: refreshedAt, expire: this.expireSeconds });
+        this.opts.onChange(this); // the workers take the file (already served from the diff)
+      } catch (err) {
+        if (err instanceof SupersededWrite) return;
+        this.lastError = `writing the zone file to ${this.opts.dir}: ${(err as Error).message}`;
+        this.lastErrorAt = Date.now();
+        this.opts.log.error({ zone: this.origin, err: this.lastError }, 'cannot write the transferred zone; it is served, but a restart starts from the older file');
+        this.opts.onChange(this);
+      }
+    });
   }
 }

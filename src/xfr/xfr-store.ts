@@ -1,7 +1,7 @@
 // --xfr-dir: one zone file per transferred zone (read by the workers like a zones directory) and, beside it,
 // a hidden state file with the time of the last successful refresh, so a restart never makes an expired zone fresh.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic-write.js';
@@ -25,9 +25,30 @@ export const zoneFilePath = (dir: string, origin: string) => join(dir, `${base(o
 /** Hidden (leading dot): the zones directory loader skips it. */
 export const stateFilePath = (dir: string, origin: string) => join(dir, `.${base(origin)}state.json`);
 
-export async function saveZone(dir: string, data: ZoneData, header: string): Promise<void> {
+/** Written as the file's first line; the workers read the serial back from it (serialInHeader). */
+export async function saveZone(dir: string, data: ZoneData, how: string, superseded?: () => boolean): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(zoneFilePath(dir, data.origin), data.toText(header));
+  const text = await data.toTextInSlices(`zone ${data.origin} serial ${data.soa.serial} ${how}`, superseded);
+  await writeFileAtomic(zoneFilePath(dir, data.origin), text);
+}
+
+/**
+ * The serial a file in --xfr-dir holds, from its first line, without reading the rest: a worker that already
+ * serves that serial (from the IXFR diff) need not compile the file. Null for any other file.
+ */
+export function serialInHeader(file: string): number | null {
+  const head = Buffer.alloc(512);
+  let fd = -1;
+  try {
+    fd = openSync(file, 'r');
+    const n = readSync(fd, head, 0, head.length, 0);
+    const m = /^; zone \S+ serial (\d+) /.exec(head.toString('latin1', 0, n));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
 }
 
 export async function saveState(dir: string, state: SecondaryState): Promise<void> {

@@ -18,6 +18,7 @@ export const F_DELEGATION = 2; // NS at a non-apex name: a zone cut
 export const F_DNAME = 4; // DNAME owner: names below are redirected
 export const F_CNAME = 8;
 export const F_NSEC3_OWNER = 16; // holds only NSEC3 data: not a name of the zone (RFC 5155 section 7.2.8)
+export const F_REMOVED = 32; // taken out by an IXFR patch: no longer in the hash table, its row is a hole
 
 /** How the zone proves non-existence (RFC 4035, RFC 5155). */
 export const enum Denial {
@@ -46,6 +47,8 @@ export interface ZoneMeta {
   /** Where that signature is ("file:line") and what it signs ("owner RRSIG(TYPE)"), for operators. */
   signatureExpiryWhere: string;
   signatureExpiryRecord: string;
+  /** RDATA octets no row points at any more, left by IXFR patches (zone/compiled/patch.ts); absent after a compile. */
+  unreferencedBytes?: number;
 }
 
 /** Everything the query path needs; all array buffers can be transferred to another thread. */

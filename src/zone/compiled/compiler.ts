@@ -26,7 +26,7 @@ export interface CompileResult {
 }
 
 /** Where the name that additional-section processing follows sits inside the RDATA, or -1. */
-function targetOffset(type: number): number {
+export function targetOffset(type: number): number {
   if (type === T_NS) return 0;
   if (type === T_MX) return 2;
   if (type === T_SRV) return 6;

@@ -1,10 +1,12 @@
-// Worker thread entry: compiles one zone file off the event loop and hands the typed arrays back without copying.
+// Worker thread entry: compiles one zone file, or applies an IXFR diff to a compiled zone, off the event loop, and
+// hands the typed arrays back without copying.
 
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { loadZoneFile, type LoadOptions, type LoadResult } from './load.js';
-import { shareZone, transferList } from '../compiled/compiled.js';
+import { type CompiledZone, shareZone, transferList } from '../compiled/compiled.js';
+import { PatchRefused, type ZonePatch, patchZone } from '../compiled/patch.js';
 import { collectGarbageSoon } from './gc.js';
 import { allocateShared } from '../compiled/growable.js';
 
@@ -15,6 +17,16 @@ export interface CompileRequest {
   /** Put the zone in SharedArrayBuffers (thread mode: one copy read by every data-path thread). */
   shared?: boolean;
 }
+
+/** A diff for a zone already compiled; the zone comes in SharedArrayBuffers, so posting it copies nothing. */
+export interface PatchRequest {
+  id: number;
+  zone: CompiledZone;
+  patch: ZonePatch;
+  shared?: boolean;
+}
+
+export type PatchReply = { zone: CompiledZone; error?: undefined } | { zone?: undefined; error: string; refused: boolean };
 
 /**
  * On a small machine the compile thread competes with the query thread for a core; at nice 19 it
@@ -28,9 +40,24 @@ function lowerOwnPriority(): void {
   }
 }
 
-lowerOwnPriority();
+if ((workerData as { background?: boolean } | null)?.background !== false) lowerOwnPriority();
 
-parentPort!.on('message', (req: CompileRequest) => {
+function applyPatch(req: PatchRequest): void {
+  allocateShared(req.shared === true);
+  let reply: PatchReply;
+  try {
+    reply = { zone: patchZone(req.zone, req.patch) };
+  } catch (e) {
+    // Refused: the caller compiles the zone file instead. Anything else is a bug, reported as this diff's error.
+    reply = { error: e instanceof PatchRefused ? e.message : `internal error: ${(e as Error).stack}`, refused: e instanceof PatchRefused };
+  }
+  parentPort!.postMessage({ id: req.id, result: reply }, reply.zone && !req.shared ? transferList(reply.zone) : []);
+  // This thread's wrappers of the old and new zone would keep both alive after the data path drops them.
+  if (req.shared) collectGarbageSoon(0);
+}
+
+parentPort!.on('message', (req: CompileRequest | PatchRequest) => {
+  if ('patch' in req) return applyPatch(req);
   let result: LoadResult;
   // Shared mode: the compiler's final arrays go straight into SharedArrayBuffers, no second copy.
   allocateShared(req.shared === true);

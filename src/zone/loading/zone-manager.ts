@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ZoneFileStatus } from '../../contract/zone-status.js';
 import type { CompiledZone } from '../compiled/compiled.js';
 import type { ZoneCompileService } from './compile-pool.js';
+import type { ZonePatch } from '../compiled/patch.js';
 import type { LoadResult } from './load.js';
 import { listZoneFiles } from './zone-dir.js';
 import { DirWatcher } from './dir-watcher.js';
@@ -29,6 +30,11 @@ export interface ZoneManagerOptions {
    * service (or a worker) starts is then served from that copy instead of going missing.
    */
   cacheDir: string | null;
+  /**
+   * For zones that take IXFR diffs (--xfr-dir): the serial a file says it holds, read from its first line without
+   * compiling it. A file written after its diff was applied is then taken as it is, not compiled again.
+   */
+  headerSerial?: (file: string) => number | null;
 }
 
 export const DEFAULT_ZONE_MANAGER_OPTIONS: Omit<ZoneManagerOptions, 'dir'> = {
@@ -58,6 +64,8 @@ interface Entry {
   lastErrorAt: number | null;
   lastSuccessAt: number | null;
   removeAt: number | null;
+  /** The zone came from a diff, not from the file (which may still hold the serial before it). */
+  patched?: boolean;
   /** The signature expiry already warned about (as soon, then as past), so each is logged once. */
   warnedExpiry?: { expiry: number; expired: boolean };
 }
@@ -84,9 +92,14 @@ export class ZoneManager {
     return this.pass(force);
   });
   private forceNext = false;
+  /** Diffs apply one after the other: the second of two quick IXFRs starts from the first one's result. */
+  private patching: Promise<unknown> = Promise.resolve();
   /** Total zone files that failed to load (parse, check, serial, conflicts), for the metric. */
   loadErrors = 0;
   reloads = 0;
+  /** IXFR diffs patched into a compiled zone, and diffs left to the zone file (refused, or the zone moved on). */
+  diffsApplied = 0;
+  diffsRefused = 0;
   /** Last-good copies that could not be written. */
   cacheErrors = 0;
   /** Where else an origin is already served (the other zones directory), or null: the first one loaded stays. */
@@ -134,6 +147,44 @@ export class ZoneManager {
   sync(force: boolean): Promise<void> {
     this.forceNext ||= force;
     return this.passes.run();
+  }
+
+  /**
+   * Applies an IXFR diff to the zone being served (off the event loop) and swaps it in. Resolves to null when the
+   * diff is served, else to why not; the zone file, written next by whoever sent the diff, then brings the change.
+   */
+  patch(origin: string, patch: ZonePatch): Promise<string | null> {
+    const run = this.patching.then(() => this.patchNow(origin, patch)).then((why) => {
+      if (why === null) this.diffsApplied++;
+      else this.diffsRefused++;
+      return why;
+    });
+    this.patching = run;
+    return run;
+  }
+
+  private async patchNow(origin: string, patch: ZonePatch): Promise<string | null> {
+    const entry = [...this.entries.values()].find((e) => e.zone?.meta.origin === origin);
+    const before = entry?.zone;
+    if (!entry || !before) return `zone ${origin} is not loaded`;
+    if (!this.compiler.patch) return 'this compiler cannot apply diffs';
+    const started = Date.now();
+    let reply;
+    try {
+      reply = await this.compiler.patch(before, patch);
+    } catch (err) {
+      return `zone compiler failed: ${(err as Error).message}`;
+    }
+    if (!reply.zone) return reply.error;
+    if (entry.zone !== before) return 'the zone changed while the diff was applied';
+    entry.zone = reply.zone;
+    entry.patched = true;
+    entry.hash = null;
+    entry.lastError = null;
+    entry.lastSuccessAt = Date.now();
+    this.log.info({ file: entry.file, origin, serial: reply.zone.meta.serial, previousSerial: before.meta.serial, records: reply.zone.meta.records, ms: Date.now() - started }, 'zone diff applied');
+    this.onSwap(this.zones());
+    return null;
   }
 
   /** The file serving an origin, or null. */
@@ -207,6 +258,16 @@ export class ZoneManager {
     }
     const before = stampOf(file);
     if (!force && sameStamp(before, entry.stamp)) return false;
+    if (!force && entry.patched && entry.zone) {
+      const fileSerial = this.opts.headerSerial?.(file) ?? null;
+      // The file caught up with the diffs already served (nothing to compile), or lags behind them (wait for the next).
+      const caughtUp = fileSerial === entry.zone.meta.serial;
+      if (caughtUp || (fileSerial !== null && serialLess(fileSerial, entry.zone.meta.serial))) {
+        entry.stamp = before;
+        entry.patched = !caughtUp;
+        return false;
+      }
+    }
     let result: LoadResult;
     try {
       result = await this.compiler.compile(file, {
@@ -247,8 +308,10 @@ export class ZoneManager {
     if (old && old.meta.origin === zone.meta.origin && !this.opts.allowSerialRollback && serialLess(zone.meta.serial, old.meta.serial)) {
       return this.fail(entry, `serial went backwards (${old.meta.serial} -> ${zone.meta.serial}); keeping ${old.meta.serial} (RFC 1982; set allowSerialRollback to accept)`, before, result.hash);
     }
-    if (old && old.meta.serial === zone.meta.serial) this.log.warn({ file, serial: zone.meta.serial }, 'zone content changed but its SOA serial did not; secondaries and caches will not notice');
+    // A diff may have brought this serial already (entry.patched): then the file merely caught up.
+    if (old && old.meta.serial === zone.meta.serial && !entry.patched) this.log.warn({ file, serial: zone.meta.serial }, 'zone content changed but its SOA serial did not; secondaries and caches will not notice');
     entry.zone = zone;
+    entry.patched = false;
     entry.hash = result.hash;
     entry.stamp = before;
     entry.lastError = null;

@@ -10,7 +10,7 @@ import dnsPacket from 'dns-packet';
 import { freePort, startServer, type RunningServer } from '../support/server.js';
 import { TcpClient } from '../support/dns.js';
 import { KnotPrimary, knotMissing } from './knot-primary.js';
-import { ask, settle, txt } from './helpers.js';
+import { ask, nodeHttp, settle, txt } from './helpers.js';
 import { until } from '../support/wait.js';
 import { buildQuery } from '../../../src/xfr/transfer-query.js';
 import { findTsig, signMessage, verifyMessage } from '../../../src/xfr/tsig.js';
@@ -53,8 +53,7 @@ describe.skipIf(knotMissing !== null && !required)('NOTIFY from a Knot hidden pr
   let node: RunningServer;
   let xfrDir: string;
   let httpPort: number;
-  const metrics = async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-  const metric = async (re: RegExp) => Number(re.exec(await metrics())?.[1] ?? NaN);
+  const { metric } = nodeHttp(() => httpPort);
 
   beforeAll(async () => {
     if (knotMissing !== null) throw new Error(`REQUIRE_E2E=1 but ${knotMissing}`);
@@ -89,6 +88,15 @@ describe.skipIf(knotMissing !== null && !required)('NOTIFY from a Knot hidden pr
     expect([...latencies].sort((x, y) => x - y)[2]).toBeLessThan(1000);
     await until('5 IXFRs and NOTIFYs counted', async () =>
       (await metric(/anycastd_xfr_total\{zone="notify\.test\.",type="ixfr",result="ok"\} (\d+)/)) >= 5 && (await metric(/anycastd_xfr_notify_total\{result="accepted"\} (\d+)/)) >= 5);
+    // Each IXFR was served from its diff, patched into the compiled zone, not by compiling the zone file again.
+    const tail = node.logTail(400);
+    expect(tail.match(/zone diff applied/g)?.length ?? 0).toBeGreaterThanOrEqual(5);
+    expect(tail).not.toMatch(/IXFR diff not applied/);
+    await until('5 diffs counted', async () => (await metric(/anycastd_zone_diffs_total\{result="applied"\} (\d+)/)) >= 5);
+    expect(await metric(/anycastd_zone_diffs_total\{result="refused"\} (\d+)/)).toBe(0);
+    // ... and the zone file written after each diff was taken as it is, not compiled (its first line names the serial).
+    expect(tail).not.toMatch(/"serial":[2-6],"records":\d+,"previousSerial":\d+,"msg":"zone loaded"/);
+    expect(tail).toMatch(/"origin":"notify\.test\.","serial":1,"records":\d+,"previousSerial":null,"msg":"zone loaded"/);
     // Knot verified our signed answers: no failed notify in its log.
     const log = knot.log.slice(logFrom);
     expect(log).toMatch(/notify, outgoing, remote 127\.0\.0\.1@\d+, serial 6/);

@@ -13,9 +13,9 @@ import { loadUdpBatchAddon } from '../../../src/transport/udp-native.js';
 import { nodeHasReusePort } from '../../../src/control/data-path.js';
 import { controlCall } from '../../../src/control/control-client.js';
 
-const threads = nodeHasReusePort();
+import { metric } from '../support/metrics.js';
 
-const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+const threads = nodeHasReusePort();
 
 /**
  * A process reaped by its parent. Not merely a zombie: the main thread turns zombie while other threads may still

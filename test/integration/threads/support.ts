@@ -8,7 +8,7 @@ import { CLI, REPO_ROOT, freePort } from '../support/server.js';
 import { sleep } from '../support/wait.js';
 import { controlCall } from '../../../src/control/control-client.js';
 
-export const metric = (text: string, name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+export { metric } from '../support/metrics.js';
 
 export interface Service {
   dir: string;

@@ -49,6 +49,21 @@ describe.skipIf(!threadsHere)('serve --worker-mode threads', () => {
     rmSync(birdDir, { recursive: true, force: true });
   }, 60_000);
 
+  it('a thread that stays blocked past --hung-restart-ms is replaced; the process and the other thread live on', async () => {
+    const s = (service = await startThreads(['--workers', '2', '--check-interval', '200', '--hung-restart-ms', '1500']));
+    await until('two threads running', async () => metric(await s.http('/metrics'), 'anycastd_workers_running') === 2);
+    const pid = s.dataPid();
+    const t0 = Date.now();
+    await s.control('debug-block', { ms: 60_000, worker: 1 });
+    await until('the hung thread replaced', async () => metric(await s.http('/metrics'), 'anycastd_workers_restarts_total') === 1 && metric(await s.http('/metrics'), 'anycastd_workers_running') === 2, 15_000);
+    const replacedMs = Date.now() - t0;
+    console.log(`thread blocked for 60 s: replaced after ${replacedMs} ms`);
+    expect(replacedMs).toBeLessThan(15_000);
+    expect(s.log()).toMatch(/data thread hung \(no report\); replacing it/);
+    expect(s.dataPid(), 'only the thread was replaced').toBe(pid);
+    for (let i = 0; i < 50; i++) expect(rcodeOf((await udpExchange(s.port, buildQuery({ id: i, name: 'example.test', type: 'SOA' })))!)).toBe(0);
+  }, 60_000);
+
   it('a crashed thread is restarted while every query is answered', async () => {
     const s = (service = await startThreads(['--workers', '2', '--check-interval', '200']));
     await until('two threads running', async () => metric(await s.http('/metrics'), 'anycastd_workers_running') === 2);
