@@ -1,6 +1,6 @@
 // The compiled zone: flat typed arrays the query path reads directly, transferable between threads without copying.
 
-import { bytesEqual, isSubdomain } from '../../wire/name.js';
+import { bytesEqual, isSubdomain, nameLength } from '../../wire/name.js';
 
 /** Node table layout: one row of NODE_STRIDE int32 per name in the zone (real names and empty non-terminals). */
 export const NODE_STRIDE = 8;
@@ -137,6 +137,18 @@ export function findRRset(zone: CompiledZone, node: number, type: number): numbe
     if (t > type) return -1;
   }
   return -1;
+}
+
+/** Sets the zone's serial and negative-answer TTL (RFC 2308 section 5: min(SOA TTL, MINIMUM)) from its apex SOA. */
+export function takeSoaFields(zone: CompiledZone): void {
+  if (zone.soaRRset < 0) return;
+  const base = zone.soaRRset * RRSET_STRIDE;
+  const p = zone.rrsets[base + R_DATA_OFF] + 2;
+  const afterNames = p + nameLength(zone.rdata, p);
+  const fields = afterNames + nameLength(zone.rdata, afterNames);
+  const dv = new DataView(zone.rdata.buffer, zone.rdata.byteOffset);
+  zone.meta.serial = dv.getUint32(fields);
+  zone.negativeTtl = Math.min(zone.rrsets[base + R_TTL], dv.getUint32(fields + 16));
 }
 
 // Accessors for the query path: small enough for V8 to inline, so they cost nothing over the raw arithmetic.

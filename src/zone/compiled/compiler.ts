@@ -8,7 +8,7 @@ import {
   NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, N_FLAGS, N_FIRST_RRSET, N_RRSET_COUNT, N_CUT, N_WILDCARD, N_HASH,
   F_APEX, F_DELEGATION, F_DNAME, F_CNAME,
   RRSET_STRIDE, R_TYPE, R_TTL, R_COUNT, R_DATA_OFF, R_DATA_END, R_TARGETS,
-  findNode, findSignatures, Denial,
+  findNode, findSignatures, takeSoaFields, Denial,
 } from './compiled.js';
 import { buildDenialIndex, canonicalOrder } from '../dnssec/denial-index.js';
 import { checkDenialChain } from '../dnssec/chain-checks.js';
@@ -310,15 +310,7 @@ export class ZoneCompiler {
       checkDenialChain(zone, order, { file: (n) => files[nodeFile[n]], line: (n) => nodeLine[n] }, this.warnings);
     }
     checkZone(zone, first, this.errors);
-    if (soaRRset >= 0) {
-      const base = soaRRset * RRSET_STRIDE;
-      const p = zone.rrsets[base + R_DATA_OFF] + 2;
-      const afterNames = p + nameLength(zone.rdata, p);
-      const fields = afterNames + nameLength(zone.rdata, afterNames);
-      const dv = new DataView(zone.rdata.buffer, zone.rdata.byteOffset);
-      zone.meta.serial = dv.getUint32(fields);
-      zone.negativeTtl = Math.min(zone.rrsets[base + R_TTL], dv.getUint32(fields + 16));
-    }
+    takeSoaFields(zone);
     return { zone: this.errors.length ? null : zone, errors: this.errors, warnings: this.warnings };
   }
 

@@ -44,6 +44,36 @@ export function asZoneArray(array: Int32Array): Int32Array {
   return out;
 }
 
+/** A scratch array's first `length` elements as a final zone array: a shared copy in thread mode, else fitted. */
+function finalCopy<T extends Int32Array | Uint8Array>(data: T, length: number): T {
+  if (!shared) return fitted(data, length);
+  const out = (data instanceof Int32Array ? zoneInt32Array(length) : zoneUint8Array(length)) as T;
+  out.set(data.subarray(0, length));
+  freeNow(data);
+  return out;
+}
+
+/**
+ * `a` with room for `extra` more elements at its end, for a zone patched by an IXFR diff. Shared memory with room
+ * past the end is reused as it is: the zone being served never reads past its own length. Otherwise a copy, with a
+ * sixteenth (at least 16K elements) to spare for later diffs.
+ */
+export function withRoom<T extends Uint8Array | Int32Array>(a: T, extra: number): T {
+  if (extra === 0) return a;
+  const need = a.length + extra;
+  const View = a.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T;
+  const room = (a.buffer.byteLength - a.byteOffset) / a.BYTES_PER_ELEMENT;
+  if (a.buffer instanceof SharedArrayBuffer && room >= need) return new View(a.buffer, a.byteOffset, need);
+  const bigger = copyInto((a instanceof Int32Array ? zoneInt32Array : zoneUint8Array)(need + Math.max(need >> 4, 16_384)) as T, a);
+  return new View(bigger.buffer, 0, need);
+}
+
+/** `into` with `from` copied to its start. */
+export function copyInto<T extends Uint8Array | Int32Array>(into: T, from: T): T {
+  into.set(from as never);
+  return into;
+}
+
 /**
  * The first `length` elements of a final array made at an upper bound. Pages never written are never
  * resident (large allocations are fresh mappings: see control/worker-env.ts), so a small unused tail
@@ -94,14 +124,7 @@ export class GrowableInt32 {
   }
   /** The contents as a final zone array (shared in thread mode); the scratch is freed. */
   toZoneArray(): Int32Array {
-    let out: Int32Array;
-    if (shared) {
-      out = zoneInt32Array(this.length);
-      out.set(this.data.subarray(0, this.length));
-      freeNow(this.data);
-    } else {
-      out = fitted(this.data, this.length);
-    }
+    const out = finalCopy(this.data, this.length);
     this.data = new Int32Array(0);
     this.length = 0;
     return out;
@@ -143,14 +166,7 @@ export class GrowableBytes {
   }
   /** The contents as a final zone array (shared in thread mode); the scratch is freed. */
   toZoneArray(): Uint8Array {
-    let out: Uint8Array;
-    if (shared) {
-      out = zoneUint8Array(this.length);
-      out.set(this.data.subarray(0, this.length));
-      freeNow(this.data);
-    } else {
-      out = fitted(this.data, this.length);
-    }
+    const out = finalCopy(this.data, this.length);
     this.data = new Uint8Array(0);
     this.length = 0;
     return out;

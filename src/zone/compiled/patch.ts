@@ -6,16 +6,16 @@
 import {
   type CompiledZone, NODE_STRIDE, N_NAME_OFF, N_NAME_LEN, N_FLAGS, N_FIRST_RRSET, N_RRSET_COUNT, N_CUT, N_WILDCARD, N_HASH,
   F_APEX, F_DELEGATION, F_DNAME, F_CNAME, F_NSEC3_OWNER, F_REMOVED, RRSET_STRIDE, R_TYPE, R_TTL, R_COUNT, R_DATA_OFF, R_DATA_END,
-  R_TARGETS, Denial, findNode, findSignatures,
+  R_TARGETS, Denial, findNode, findSignatures, takeSoaFields,
 } from './compiled.js';
 import { targetOffset } from './compiler.js';
-import { zoneInt32Array, zoneUint8Array } from './growable.js';
+import { copyInto, withRoom, zoneInt32Array } from './growable.js';
 import { type NameDraft, PatchRefused, ZoneChanges } from './patch-changes.js';
 import { ZoneTable } from './patch-table.js';
 import { forEachPacked } from '../records/packed-records.js';
 import { checkGlue, checkNode, checkZone, type NodeView } from '../records/checks.js';
 import type { ZoneProblem } from '../records/record.js';
-import { copyNameLower, hashNameBackward, isSubdomain, labelCount, nameLength, nameToString } from '../../wire/name.js';
+import { copyNameLower, hashNameBackward, isSubdomain, labelCount, nameToString } from '../../wire/name.js';
 import { T_CNAME, T_DNAME, T_NS, T_NSEC, T_NSEC3, T_RRSIG, T_SOA } from '../../wire/constants.js';
 import { typeToText } from '../text/rdata/types.js';
 
@@ -100,11 +100,11 @@ class ZonePatcher {
     this.next = {
       ...zone,
       meta: { ...zone.meta, loadedAt: Date.now(), records: zone.meta.records + this.changes.added - this.changes.removed, unreferencedBytes: unreferenced },
-      names: withRoom(zone.names, nameBytes, zoneUint8Array),
-      nodes: grown(zoneInt32Array(nodeCount * NODE_STRIDE), zone.nodes),
-      rrsets: withRoom(zone.rrsets, newRows * RRSET_STRIDE, zoneInt32Array),
-      rdata: withRoom(zone.rdata, newBytes, zoneUint8Array),
-      targets: this.created.length ? grown(zoneInt32Array(zone.targets.length + newTargets), zone.targets) : withRoom(zone.targets, newTargets, zoneInt32Array),
+      names: withRoom(zone.names, nameBytes),
+      nodes: copyInto(zoneInt32Array(nodeCount * NODE_STRIDE), zone.nodes),
+      rrsets: withRoom(zone.rrsets, newRows * RRSET_STRIDE),
+      rdata: withRoom(zone.rdata, newBytes),
+      targets: this.created.length ? copyInto(zoneInt32Array(zone.targets.length + newTargets), zone.targets) : withRoom(zone.targets, newTargets),
     };
     this.table = this.created.length || mayRemove ? ZoneTable.copy(zone.hashTable, this.next.nodes, this.created.length) : ZoneTable.readOnly(zone.hashTable, this.next.nodes);
     this.next.hashTable = this.table.array;
@@ -375,13 +375,7 @@ class ZonePatcher {
     const z = this.next;
     checkZone(z, { file: z.meta.file, line: 0 }, this.errors);
     if (z.soaRRset < 0) return;
-    const base = z.soaRRset * RRSET_STRIDE;
-    const p = z.rrsets[base + R_DATA_OFF] + 2;
-    const fields = p + nameLength(z.rdata, p);
-    const at = fields + nameLength(z.rdata, fields);
-    const dv = new DataView(z.rdata.buffer, z.rdata.byteOffset);
-    z.meta.serial = dv.getUint32(at);
-    z.negativeTtl = Math.min(z.rrsets[base + R_TTL], dv.getUint32(at + 16));
+    takeSoaFields(z);
     if (findSignatures(z, z.apex, T_SOA) >= 0 !== this.zone.signed) throw new PatchRefused('the diff signs or unsigns the zone; rebuilt by a full compile');
     if (this.zone.signed && this.changes.touchedTypes.has(T_RRSIG)) this.noteEarliestExpiry();
   }
@@ -408,26 +402,6 @@ class ZonePatcher {
     z.meta.signatureExpiryWhere = `${z.meta.file} (IXFR to serial ${z.meta.serial})`;
     z.meta.signatureExpiryRecord = `${this.nameOf(where)} RRSIG(${typeToText((z.rdata[p] << 8) | z.rdata[p + 1])})`;
   }
-}
-
-/**
- * `a` with room for `extra` more elements at its end. Shared memory with room past the end is reused as it is: the
- * zone being served never reads past its own length. Otherwise a copy, with a sixteenth (at least 16K elements) to
- * spare for later diffs.
- */
-function withRoom<T extends Uint8Array | Int32Array>(a: T, extra: number, alloc: (length: number) => T): T {
-  if (extra === 0) return a;
-  const need = a.length + extra;
-  const View = a.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T;
-  const room = (a.buffer.byteLength - a.byteOffset) / a.BYTES_PER_ELEMENT;
-  if (a.buffer instanceof SharedArrayBuffer && room >= need) return new View(a.buffer, a.byteOffset, need);
-  const bigger = grown(alloc(need + Math.max(need >> 4, 16_384)), a);
-  return new View(bigger.buffer, 0, need);
-}
-
-function grown<T extends Uint8Array | Int32Array>(into: T, from: T): T {
-  into.set(from as never);
-  return into;
 }
 
 function sameName(names: Uint8Array, a: number, b: number, len: number): boolean {
