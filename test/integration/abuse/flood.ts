@@ -18,7 +18,7 @@ export function query(id: number, name: string, cookie: Buffer | null = null): B
   return dnsPacket.encode({
     type: 'query', id, flags: 0,
     questions: [{ name, type: 'A', class: 'IN' }],
-    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: cookie ? [{ code: 10, data: cookie }] : [] } as dnsPacket.Answer],
+    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: cookie ? [{ code: 10, data: cookie }] : [] } as unknown as dnsPacket.Answer],
   });
 }
 

@@ -9,7 +9,7 @@ export async function ask(port: number, name: string, type = 'TXT'): Promise<dns
   if (!r) throw new Error('no answer');
   return dnsPacket.decode(r) as dnsPacket.Packet & { rcode?: string };
 }
-export const txt = (p: dnsPacket.Packet) => p.answers?.map((a) => String((a.data as Buffer[])[0])).join(',');
+export const txt = (p: dnsPacket.Packet) => p.answers?.map((a) => String(((a as { data: Buffer[] }).data)[0])).join(',');
 
 /** /status and /metrics are snapshots the control plane publishes each round (and at least once a second). */
 export const settle = () => new Promise((r) => setTimeout(r, 1200));

@@ -71,7 +71,7 @@ describe.skipIf(missing.length > 0)('anycastd serve under a fake systemd', () =>
     const port = await freePort();
     const args = [CLI, 'serve', '--listen', `${HOST}:${port}`, '--zones', zones, '--nsid', 'sd', '--check-interval', '100', '--rise', '1', '--hold-down', '0',
       '--control-socket', join(mkdtempSync(join(tmpdir(), 'anycastd-notify-run-')), 'control.sock')];
-    const env = { ...process.env, NOTIFY_SOCKET: rx.socket, WATCHDOG_USEC: '400000', LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NOTIFY_SOCKET: rx.socket, WATCHDOG_USEC: '400000', LOG_LEVEL: 'warn' };
     delete env.WATCHDOG_PID;
     const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
