@@ -154,7 +154,8 @@ export class ZoneManager {
    * diff is served, else to why not; the zone file, written next by whoever sent the diff, then brings the change.
    */
   patch(origin: string, patch: ZonePatch): Promise<string | null> {
-    const run = this.patching.then(() => this.patchNow(origin, patch)).then((why) => {
+    // Never rejects: a bug in one diff must neither stop the diffs after it nor reach the worker as an unhandled error.
+    const run = this.patching.then(() => this.patchNow(origin, patch)).catch((err: Error) => `internal error: ${err.message}`).then((why) => {
       if (why === null) this.diffsApplied++;
       else this.diffsRefused++;
       return why;
