@@ -63,6 +63,8 @@ class ZonePatcher {
   private readonly created: { name: Uint8Array; hash: number; parent: number }[] = [];
   private readonly nodeOf = new Map<NameDraft, number>();
   private readonly errors: ZoneProblem[] = [];
+  /** The NS rows this diff writes at delegations, with their owner: their glue is checked once targets are known. */
+  private readonly delegationRows: { row: number; owner: number }[] = [];
   private readonly scratch = new Uint8Array(255);
   private next!: CompiledZone;
   private table!: ZoneTable;
@@ -115,6 +117,7 @@ class ZonePatcher {
     this.linkNewNodes();
     this.relinkCuts(cutChanged);
     this.resolveTargets(zone.rrsets.length / RRSET_STRIDE);
+    for (const { row, owner } of this.delegationRows) this.checkGlueOf(row, owner);
     this.finishMeta();
     if (this.errors.length) throw new PatchRefused(`the patched zone would not load: ${this.errors.map((e) => e.message).join('; ')}`);
     return this.next;
@@ -201,7 +204,10 @@ class ZonePatcher {
         rrsets[r + R_TARGETS] = targetOffset(s.type) >= 0 ? t : -1;
         if (targetOffset(s.type) >= 0) t += s.rdatas.length;
         if (s.type === T_SOA && node === this.zone.apex) this.next.soaRRset = row;
-        if (s.type === T_NS && !(flags & F_APEX)) flags |= F_DELEGATION;
+        if (s.type === T_NS && !(flags & F_APEX)) {
+          flags |= F_DELEGATION;
+          this.delegationRows.push({ row, owner: node });
+        }
         if (s.type === T_DNAME) flags |= F_DNAME;
         if (s.type === T_CNAME) flags |= F_CNAME;
         if (view.types.at(-1) !== s.type) {
@@ -344,14 +350,11 @@ class ZonePatcher {
         }
         p += 2 + ((z.rdata[p] << 8) | z.rdata[p + 1]);
       }
-      if (isNew && type === T_NS) this.checkGlueOf(r);
     }
   }
 
-  private checkGlueOf(row: number): void {
+  private checkGlueOf(row: number, owner: number): void {
     const z = this.next;
-    const owner = this.ownerOfRow(row);
-    if (owner < 0 || !(z.nodes[owner * NODE_STRIDE + N_FLAGS] & F_DELEGATION)) return;
     const base = row * RRSET_STRIDE;
     let p = z.rrsets[base + R_DATA_OFF];
     for (let i = 0; i < z.rrsets[base + R_COUNT]; i++) {
@@ -361,14 +364,6 @@ class ZonePatcher {
       }
       p += 2 + ((z.rdata[p] << 8) | z.rdata[p + 1]);
     }
-  }
-
-  private ownerOfRow(row: number): number {
-    for (const node of this.nodeOf.values()) {
-      const first = this.next.nodes[node * NODE_STRIDE + N_FIRST_RRSET];
-      if (row >= first && row < first + this.next.nodes[node * NODE_STRIDE + N_RRSET_COUNT]) return node;
-    }
-    return -1;
   }
 
   private finishMeta(): void {
