@@ -121,16 +121,10 @@ export class ZoneData {
     }
   }
 
-  /** The zone file text: $ORIGIN, the SOA first, then every record in a stable order. */
-  toText(header: string): string {
-    const parts = [this.head(header)];
-    for (const [key, value] of this.records) if (key !== this.soaKey) parts.push(recordText(recordOf(key, value)));
-    return parts.join('\n') + '\n';
-  }
-
   /**
-   * The same text, built in slices with a turn of the event loop between them: for the 1.22M-record zone the
-   * whole text takes seconds, which the control plane's health checks must not wait out.
+   * The zone file text ($ORIGIN, the SOA first, then every record in a stable order), built in slices with a turn
+   * of the event loop between them: for the 1.22M-record zone the whole text takes seconds, which the control
+   * plane's health checks must not wait out.
    */
   async toTextInSlices(header: string, superseded: () => boolean = () => false, slice = 20_000): Promise<string> {
     // Joined slice by slice: one join of 1.22M lines held the loop for most of a second.
