@@ -6,7 +6,7 @@ import type { FromWorker, ToWorker } from '../contract/ipc.js';
 export type ToDataProcess =
   | { kind: 'to-thread'; thread: number; msg: ToWorker }
   /** Secondary zones are the data process's business (one copy for every thread): freshness and IXFR diffs. */
-  | { kind: 'to-host'; msg: Extract<ToWorker, { kind: 'secondary' | 'zone-diff' }> }
+  | { kind: 'to-host'; msg: HostMessage }
   /** Compile once, then every thread swaps to the shared copy; answered by `reloaded`. */
   | { kind: 'reload'; seq: number }
   /** The thread answers no reports (a blocked loop): end it; it is started again like a crashed one. */
@@ -19,6 +19,13 @@ export type FromDataProcess =
   /** A thread died; the data process restarts it after `restartInMs`. */
   | { kind: 'thread-exited'; thread: number; code: number; restartInMs: number }
   | { kind: 'reloaded'; seq: number };
+
+/** What the data process handles once for all its threads (secondary zones: freshness and IXFR diffs). */
+export type HostMessage = Extract<ToWorker, { kind: 'secondary' | 'zone-diff' }>;
+
+export function isHostMessage(msg: ToWorker): msg is HostMessage {
+  return msg.kind === 'secondary' || msg.kind === 'zone-diff';
+}
 
 export function isFromDataProcess(msg: unknown): msg is FromDataProcess {
   return typeof msg === 'object' && msg !== null && typeof (msg as { kind?: unknown }).kind === 'string';

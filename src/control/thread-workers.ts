@@ -7,7 +7,7 @@ import type { FromWorker, ToWorker } from '../contract/ipc.js';
 import type { DataPath } from './data-path.js';
 import { dataWorkerEnv } from './worker-env.js';
 import { RESTART_BACKOFF_MS, askForReport, type WorkerReply } from './workers.js';
-import { DATA_PROCESS_ENV, type FromDataProcess, type ToDataProcess, isFromDataProcess } from './thread-ipc.js';
+import { DATA_PROCESS_ENV, type FromDataProcess, type ToDataProcess, isFromDataProcess, isHostMessage } from './thread-ipc.js';
 
 interface ThreadSlot {
   id: number;
@@ -152,13 +152,13 @@ export class ThreadWorkers implements DataPath {
   }
 
   broadcast(msg: ToWorker): void {
-    if (msg.kind === 'secondary' || msg.kind === 'zone-diff') return this.send({ kind: 'to-host', msg });
+    if (isHostMessage(msg)) return this.send({ kind: 'to-host', msg });
     for (const slot of this.slots) if (slot.ready) this.send({ kind: 'to-thread', thread: slot.id, msg });
   }
 
   /** Secondary-zone messages go to the data process once, whichever thread they were meant for. */
   private route(thread: number, msg: ToWorker): void {
-    if (msg.kind === 'secondary' || msg.kind === 'zone-diff') this.send({ kind: 'to-host', msg });
+    if (isHostMessage(msg)) this.send({ kind: 'to-host', msg });
     else this.send({ kind: 'to-thread', thread, msg });
   }
 
