@@ -1,6 +1,7 @@
 // --workers sweep on the big zone: anycastd threads vs cluster processes vs Knot, with time to first answer, RSS and qps.
 // Usage: node bench/workers-sweep.mjs [--names N] [--workers 1,2,4] [--subjects threads,processes,knot] [--seconds S] [--reloads R]
 //        [--rounds R] (each round rotates the subjects' order) [--clients C] (dnsperf clients, default 4)
+//        [--queries Q] (distinct lines in dnsperf's query file, drawn from the zone, default 50000)
 //        [--node PATH]  (Node for anycastd; thread mode needs >= 22.12, default .ci/node22's when installed). Build first.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ const { values: opts } = parseArgs({
     reloads: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '1' },
     clients: { type: 'string', default: '4' },
+    queries: { type: 'string', default: '50000' },
     node: { type: 'string' },
     out: { type: 'string', default: join(BENCH_DIR, 'results', 'workers-sweep.md') },
   },
@@ -100,8 +102,8 @@ async function main() {
   installCleanup();
   mkdirSync(TMP_DIR, { recursive: true });
   const zone = cachedZone(Number(opts.names));
-  const queryFile = join(TMP_DIR, `queries-sweep-${opts.names}.txt`);
-  if (!existsSync(queryFile)) writeQueryFile(zone.file, queryFile);
+  const queryFile = join(TMP_DIR, `queries-sweep-${opts.names}-${opts.queries}.txt`);
+  if (!existsSync(queryFile)) writeQueryFile(zone.file, queryFile, Number(opts.queries));
   const seconds = Number(opts.seconds);
   const subjects = opts.subjects.split(',');
   const counts = opts.workers.split(',').map(Number);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the native UDP addon if it can (Linux, a compiler, node-gyp); never fails: without it anycastd uses node:dgram.
+// Builds the native addons if it can (Linux, a compiler, node-gyp); never fails: without them anycastd uses node:dgram
+// and 4 KiB pages for zones.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -38,4 +39,4 @@ if (run.status !== 0) {
   process.stderr.write((run.stderr ?? '').split('\n').slice(-15).join('\n'));
   skip(`build failed (node-gyp exit ${run.status ?? run.signal ?? run.error?.message})`);
 }
-console.log('native UDP addon built: native/udp-batch/build/Release/udp_batch.node');
+console.log('native addons built in native/udp-batch/build/Release: udp_batch.node (batched UDP), zone_memory.node (huge pages for zones)');

@@ -1,5 +1,7 @@
 // The compiler's storage: scratch arrays that grow and free their old memory at once, and the zone's final arrays.
 
+import { adviseHugePages } from './huge-pages.js';
+
 let shared = false;
 
 /** Thread mode: the final arrays go into SharedArrayBuffers, which every data thread reads without a copy. */
@@ -28,11 +30,17 @@ export function freeNow(array: ArrayBufferView | null | undefined): void {
 
 /** A zero-filled Int32Array for the final zone: in a SharedArrayBuffer in thread mode, so it is never copied again. */
 export function zoneInt32Array(length: number): Int32Array {
-  return shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
+  return huge(shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length));
 }
 
 export function zoneUint8Array(length: number): Uint8Array {
-  return shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
+  return huge(shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length));
+}
+
+/** A fresh, untouched array on huge pages (huge-pages.ts): its pages fault in 2 MiB at a time as the compiler writes. */
+function huge<T extends Int32Array | Uint8Array>(array: T): T {
+  adviseHugePages(array);
+  return array;
 }
 
 /** A scratch array as a final zone array: moved into a SharedArrayBuffer in thread mode (and freed), else itself. */
@@ -109,7 +117,7 @@ export class GrowableInt32 {
   length = 0;
   /** `initial`: a good guess saves the copies and the peak of growing (the compiler sizes from the file's line count). */
   constructor(initial = 1024) {
-    this.data = guessed((n) => new Int32Array(n), initial);
+    this.data = guessed((n) => huge(new Int32Array(n)), initial);
   }
   push(v: number): number {
     if (this.length === this.data.length) this.grow(this.length + 1);
@@ -117,7 +125,7 @@ export class GrowableInt32 {
     return this.length++;
   }
   grow(min: number): void {
-    const next = new Int32Array(grownCapacity(this.data.length, min));
+    const next = huge(new Int32Array(grownCapacity(this.data.length, min)));
     next.set(this.data.subarray(0, this.length));
     freeNow(this.data);
     this.data = next;
@@ -142,12 +150,12 @@ export class GrowableBytes {
   data: Uint8Array;
   length = 0;
   constructor(initial = 65536) {
-    this.data = guessed((n) => new Uint8Array(n), initial);
+    this.data = guessed((n) => huge(new Uint8Array(n)), initial);
   }
   ensure(extra: number): void {
     const min = this.length + extra;
     if (min <= this.data.length) return;
-    const next = new Uint8Array(grownCapacity(this.data.length, min));
+    const next = huge(new Uint8Array(grownCapacity(this.data.length, min)));
     next.set(this.data.subarray(0, this.length));
     freeNow(this.data);
     this.data = next;
