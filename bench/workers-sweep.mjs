@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
-import { spawnTracked, stopChild, killAll, installCleanup, freePort, captureOutput } from './lib/children.mjs';
+import { killAll, installCleanup, freePort } from './lib/children.mjs';
+import { anycastdNode, anycastdMode } from './lib/worker-modes.mjs';
 import { treeMemory, mib } from './lib/procfs.mjs';
 import { waitForSerial } from './lib/probe.mjs';
 import { startKnot, knotInstalled } from './lib/knot.mjs';
@@ -16,10 +16,6 @@ import { measured } from './lib/qps.mjs';
 import { writeQueryFile } from './lib/queries.mjs';
 import { cachedZone, BENCH_DIR, TMP_DIR, ORIGIN, SERIAL } from './lib/zone-cache.mjs';
 import { markdownTable, fixed, ratio, thousands, median, machineLine } from './lib/table.mjs';
-
-const ROOT = join(BENCH_DIR, '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-const NODE22 = join(ROOT, '.ci', 'node22', 'node_modules', 'node', 'bin', 'node');
 
 const { values: opts } = parseArgs({
   options: {
@@ -35,22 +31,13 @@ const { values: opts } = parseArgs({
     out: { type: 'string', default: join(BENCH_DIR, 'results', 'workers-sweep.md') },
   },
 });
-const node = opts.node ?? (existsSync(NODE22) ? NODE22 : process.execPath);
-const nodeVersion = execFileSync(node, ['--version']).toString().trim();
+const { node, version: nodeVersion } = anycastdNode(opts.node);
 const log = (...a) => console.error(...a);
 /**
  * dnsperf clients, each its own socket: with reusePort (anycastd threads, Knot's UDP workers) the kernel
  * spreads flows by source address and port, so one client would reach one thread only.
  */
 const CLIENTS = Number(opts.clients);
-
-function anycastd(mode, workers, dir) {
-  return (port) => {
-    const child = spawnTracked(node, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', dir, '--nsid', 'bench', '--log-level', 'warn',
-      '--workers', String(workers), '--worker-mode', mode, '--zones-debounce-ms', '600000', '--zones-rescan-ms', '600000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    return { child, output: captureOutput(child), stop: () => stopChild(child, 5000) };
-  };
-}
 
 function knot(workers, file) {
   return (port) => {
@@ -116,7 +103,7 @@ async function main() {
       // Rotating the order each round keeps slow drift in the machine's other load from favouring one subject.
       for (const subject of subjects.map((_, i) => subjects[(i + round - 1) % subjects.length])) {
         if (subject === 'knot' && !knotInstalled()) continue;
-        const start = subject === 'knot' ? knot(w, zone.file) : anycastd(subject, w, zone.dir);
+        const start = subject === 'knot' ? knot(w, zone.file) : anycastdMode(node, subject, w, zone.dir);
         const reloads = subject === 'threads' && w === counts[0] && round === 1 ? Number(opts.reloads) : 0;
         rows.push({ w, round, subject, ...(await runSubject(`${subject} w${w}${rounds > 1 ? ` round ${round}` : ''}`, start, { queryFile, seconds, reloads, zone })) });
       }
@@ -147,7 +134,7 @@ async function main() {
     `${new Date().toISOString()}; ${machine}; anycastd on Node ${nodeVersion}; load average ${load0} before, ${load1} after.`,
     `Zone \`bench/gen-zone.mjs ${opts.names}\`. First answer: spawn until the SOA serial is answered. Peak RSS: VmHWM summed over the process tree`,
     `(control plane + data process, or primary + one process per worker), read after the qps run. qps: dnsperf with ${CLIENTS} clients (${CLIENTS} source ports, so reusePort spreads them),`,
-    `${seconds} s, 100 outstanding, after 1 s warm-up; CPU µs/query over the server's whole tree. Knot: \`udp-workers\` = --workers.`,
+    `${seconds} s, 100 outstanding, after 1 s warm-up, ${thousands(Number(opts.queries))} queries drawn from the zone (bench/lib/queries.mjs); CPU µs/query over the server's whole tree. Knot: \`udp-workers\` = --workers.`,
     'Machine-bound: this machine has 2 cores and dnsperf takes one of them, so qps stops growing past --workers 1-2;',
     '--workers 4 shows memory, not speed.',
     '',

@@ -41,6 +41,13 @@ export function pssOf(pid) {
   return Number(/^Pss:\s+(\d+) kB/m.exec(text ?? '')?.[1] ?? NaN);
 }
 
+/** Anonymous memory on transparent huge pages, in KiB, summed over pid and its descendants. */
+export function treeAnonHugeKiB(pid) {
+  let kib = 0;
+  for (const p of processTree(pid)) kib += Number(/^AnonHugePages:\s+(\d+) kB/m.exec(read(`/proc/${p}/smaps_rollup`) ?? '')?.[1] ?? 0);
+  return kib;
+}
+
 /** User + system CPU time of one process (all its threads), in microseconds; null when the process is gone. */
 export function cpuMicros(pid) {
   const rest = statFields(pid);

@@ -12,21 +12,15 @@ namespace {
 
 constexpr uintptr_t kHugePage = 2u << 20;
 
-/**
- * adviseHugePages(view, collapse): marks the whole 2 MiB blocks inside a typed array's memory for huge pages
- * (pages not yet touched then fault in 2 MiB at a time); with collapse, also folds pages already written, where the
- * kernel can (MADV_COLLAPSE, Linux 6.1: best effort). Returns the bytes advised, 0 when the view holds no whole
- * block, or -errno when the advice was refused.
- */
-napi_value AdviseHugePages(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+/** The whole 2 MiB blocks inside a typed array: [start address, bytes], or [] when it holds none. */
+napi_value HugePageRange(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
   napi_value result;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 1) return nullptr;
+  napi_create_array(env, &result);
   bool isTyped = false;
-  napi_is_typedarray(env, argv[0], &isTyped);
-  if (!isTyped) {
-    napi_throw_type_error(env, nullptr, "adviseHugePages: a typed array is required");
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 1 || napi_is_typedarray(env, argv[0], &isTyped) != napi_ok || !isTyped) {
+    napi_throw_type_error(env, nullptr, "hugePageRange: a typed array is required");
     return nullptr;
   }
   napi_typedarray_type type;
@@ -34,36 +28,51 @@ napi_value AdviseHugePages(napi_env env, napi_callback_info info) {
   void* data = nullptr;
   napi_value buffer;
   if (napi_get_typedarray_info(env, argv[0], &type, &length, &data, &buffer, &offset) != napi_ok) return nullptr;
-  size_t elementSize = 1;
-  switch (type) {
-    case napi_int16_array: case napi_uint16_array: elementSize = 2; break;
-    case napi_int32_array: case napi_uint32_array: case napi_float32_array: elementSize = 4; break;
-    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: elementSize = 8; break;
-    default: break;
-  }
-  bool collapse = false;
-  if (argc > 1) napi_get_value_bool(env, argv[1], &collapse);
+  size_t elementSize = type == napi_int32_array || type == napi_uint32_array || type == napi_float32_array ? 4
+                       : type == napi_float64_array || type == napi_bigint64_array || type == napi_biguint64_array ? 8
+                       : type == napi_int16_array || type == napi_uint16_array ? 2 : 1;
   uintptr_t start = (reinterpret_cast<uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
   uintptr_t end = (reinterpret_cast<uintptr_t>(data) + length * elementSize) & ~(kHugePage - 1);
-  double advised = 0;
-  if (data != nullptr && end > start) {
-    void* at = reinterpret_cast<void*>(start);
-    size_t bytes = end - start;
-    if (madvise(at, bytes, MADV_HUGEPAGE) != 0) {
-      advised = -errno;
-    } else {
-      if (collapse) madvise(at, bytes, MADV_COLLAPSE);
-      advised = static_cast<double>(bytes);
-    }
+  if (data == nullptr || end <= start) return result;
+  napi_value at, bytes;
+  napi_create_double(env, static_cast<double>(start), &at);  // user addresses fit in 47 bits: exact as a double
+  napi_create_double(env, static_cast<double>(end - start), &bytes);
+  napi_set_element(env, result, 0, at);
+  napi_set_element(env, result, 1, bytes);
+  return result;
+}
+
+/**
+ * foldHugePages(start, bytes): marks the range for huge pages, then folds the pages already written into them
+ * (MADV_COLLAPSE, Linux 6.1, best effort). Neither changes what the memory holds, so a range freed and mapped again
+ * meanwhile comes to no harm. Returns 0, or -errno when the advice was refused (ENOMEM: the range is gone).
+ */
+napi_value FoldHugePages(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  double at = 0, bytes = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 2 ||
+      napi_get_value_double(env, argv[0], &at) != napi_ok || napi_get_value_double(env, argv[1], &bytes) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "foldHugePages: (start, bytes) are required");
+    return nullptr;
   }
-  napi_create_double(env, advised, &result);
+  void* p = reinterpret_cast<void*>(static_cast<uintptr_t>(at));
+  size_t n = static_cast<size_t>(bytes);
+  double status = 0;
+  if ((reinterpret_cast<uintptr_t>(p) & (kHugePage - 1)) != 0 || n == 0) status = -EINVAL;
+  else if (madvise(p, n, MADV_HUGEPAGE) != 0) status = -errno;
+  else madvise(p, n, MADV_COLLAPSE);
+  napi_value result;
+  napi_create_double(env, status, &result);
   return result;
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "adviseHugePages", NAPI_AUTO_LENGTH, AdviseHugePages, nullptr, &fn);
-  napi_set_named_property(env, exports, "adviseHugePages", fn);
+  napi_value range, fold;
+  napi_create_function(env, "hugePageRange", NAPI_AUTO_LENGTH, HugePageRange, nullptr, &range);
+  napi_create_function(env, "foldHugePages", NAPI_AUTO_LENGTH, FoldHugePages, nullptr, &fold);
+  napi_set_named_property(env, exports, "hugePageRange", range);
+  napi_set_named_property(env, exports, "foldHugePages", fold);
   return exports;
 }
 

@@ -1,7 +1,5 @@
 // The compiler's storage: scratch arrays that grow and free their old memory at once, and the zone's final arrays.
 
-import { adviseHugePages } from './huge-pages.js';
-
 let shared = false;
 
 /** Thread mode: the final arrays go into SharedArrayBuffers, which every data thread reads without a copy. */
@@ -30,17 +28,11 @@ export function freeNow(array: ArrayBufferView | null | undefined): void {
 
 /** A zero-filled Int32Array for the final zone: in a SharedArrayBuffer in thread mode, so it is never copied again. */
 export function zoneInt32Array(length: number): Int32Array {
-  return huge(shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length));
+  return shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
 }
 
 export function zoneUint8Array(length: number): Uint8Array {
-  return huge(shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length));
-}
-
-/** A fresh, untouched array on huge pages (huge-pages.ts): its pages fault in 2 MiB at a time as the compiler writes. */
-function huge<T extends Int32Array | Uint8Array>(array: T): T {
-  adviseHugePages(array);
-  return array;
+  return shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
 }
 
 /** A scratch array as a final zone array: moved into a SharedArrayBuffer in thread mode (and freed), else itself. */
@@ -85,7 +77,8 @@ export function copyInto<T extends Uint8Array | Int32Array>(into: T, from: T): T
 /**
  * The first `length` elements of a final array made at an upper bound. Pages never written are never
  * resident (large allocations are fresh mappings: see control/worker-env.ts), so a small unused tail
- * costs address space only and the view is kept; a large one is cut off by an exact copy.
+ * costs address space only (on huge pages, at most the rest of one 2 MiB page) and the view is kept; a large one is
+ * cut off by an exact copy.
  */
 export function fitted<T extends Int32Array | Uint8Array>(array: T, length: number): T {
   if (length === array.length) return array;
@@ -117,7 +110,7 @@ export class GrowableInt32 {
   length = 0;
   /** `initial`: a good guess saves the copies and the peak of growing (the compiler sizes from the file's line count). */
   constructor(initial = 1024) {
-    this.data = guessed((n) => huge(new Int32Array(n)), initial);
+    this.data = guessed((n) => new Int32Array(n), initial);
   }
   push(v: number): number {
     if (this.length === this.data.length) this.grow(this.length + 1);
@@ -125,7 +118,7 @@ export class GrowableInt32 {
     return this.length++;
   }
   grow(min: number): void {
-    const next = huge(new Int32Array(grownCapacity(this.data.length, min)));
+    const next = new Int32Array(grownCapacity(this.data.length, min));
     next.set(this.data.subarray(0, this.length));
     freeNow(this.data);
     this.data = next;
@@ -150,12 +143,12 @@ export class GrowableBytes {
   data: Uint8Array;
   length = 0;
   constructor(initial = 65536) {
-    this.data = guessed((n) => huge(new Uint8Array(n)), initial);
+    this.data = guessed((n) => new Uint8Array(n), initial);
   }
   ensure(extra: number): void {
     const min = this.length + extra;
     if (min <= this.data.length) return;
-    const next = huge(new Uint8Array(grownCapacity(this.data.length, min)));
+    const next = new Uint8Array(grownCapacity(this.data.length, min));
     next.set(this.data.subarray(0, this.length));
     freeNow(this.data);
     this.data = next;

@@ -2,7 +2,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../../lib/worker-thread.js';
-import type { CompileRequest, PatchReply, PatchRequest } from './compile-thread.js';
+import type { CompileRequest, FoldingNotice, PatchReply, PatchRequest } from './compile-thread.js';
 import type { LoadOptions, LoadResult } from './load.js';
 import type { CompiledZone } from '../compiled/compiled.js';
 import type { ZonePatch } from '../compiled/patch.js';
@@ -33,6 +33,8 @@ type Pending = Map<number, { resolve: (r: any) => void; reject: (e: Error) => vo
 interface Thread {
   worker: Worker;
   pending: Pending;
+  /** Folding a zone it handed over into huge pages: not idle yet. */
+  folding?: boolean;
 }
 
 export class ZoneCompileWorker implements ZoneCompileService {
@@ -78,7 +80,12 @@ export class ZoneCompileWorker implements ZoneCompileService {
     // Each thread fails only its own requests: a retired idle thread that exits after a new one has
     // started must not take the new thread's compiles with it (a zone change 2 s after a load was lost so).
     const thread: Thread = { worker, pending: new Map() };
-    worker.on('message', (msg: { id: number; result: Result }) => {
+    worker.on('message', (msg: { id: number; result: Result } | FoldingNotice) => {
+      if ('folding' in msg) {
+        thread.folding = msg.folding;
+        if (!msg.folding && thread.pending.size === 0 && this.thread === thread) this.scheduleIdleExit(thread);
+        return;
+      }
       const p = thread.pending.get(msg.id);
       thread.pending.delete(msg.id);
       p?.resolve(msg.result);
@@ -99,7 +106,7 @@ export class ZoneCompileWorker implements ZoneCompileService {
   private scheduleIdleExit(thread: Thread): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.thread !== thread || thread.pending.size > 0) return;
+      if (this.thread !== thread || thread.pending.size > 0 || thread.folding) return;
       this.thread = null;
       void thread.worker.terminate();
     }, this.idleExitMs);

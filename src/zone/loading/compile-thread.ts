@@ -9,6 +9,7 @@ import { type CompiledZone, shareZone, transferList } from '../compiled/compiled
 import { PatchRefused, type ZonePatch, patchZone } from '../compiled/patch.js';
 import { collectGarbageSoon } from './gc.js';
 import { allocateShared } from '../compiled/growable.js';
+import { foldHugePagesSoon, zoneHugePageRanges } from '../compiled/huge-pages.js';
 
 export interface CompileRequest {
   id: number;
@@ -24,6 +25,11 @@ export interface PatchRequest {
   zone: CompiledZone;
   patch: ZonePatch;
   shared?: boolean;
+}
+
+/** Thread -> pool: still folding a zone into huge pages (so not idle), or done. */
+export interface FoldingNotice {
+  folding: boolean;
 }
 
 export type PatchReply = { zone: CompiledZone; error?: undefined } | { zone?: undefined; error: string; refused: boolean };
@@ -72,7 +78,13 @@ parentPort!.on('message', (req: CompileRequest | PatchRequest) => {
   const transfer = result.zone && !req.shared ? transferList(result.zone) : [];
   // readFileSync gives a file its own ArrayBuffer, so the bytes move across without a copy too.
   if (result.bytes && result.bytes.byteLength === result.bytes.buffer.byteLength) transfer.push(result.bytes.buffer as ArrayBuffer);
+  const ranges = result.zone ? zoneHugePageRanges(result.zone) : [];
   parentPort!.postMessage({ id: req.id, result }, transfer);
+  // After the hand-over, so the zone is served meanwhile (huge-pages.ts); the pool keeps this thread until done.
+  if (ranges.length > 0) {
+    parentPort!.postMessage({ folding: true } satisfies FoldingNotice);
+    foldHugePagesSoon(ranges, () => parentPort!.postMessage({ folding: false } satisfies FoldingNotice));
+  }
   // Our wrappers of the shared arrays would keep the zone alive after the data threads drop it.
   if (req.shared) collectGarbageSoon(0);
 });
