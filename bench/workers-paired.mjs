@@ -14,8 +14,7 @@ import { parseArgs } from 'node:util';
 import { installCleanup, freePort } from './lib/children.mjs';
 import { anycastdNode, anycastdMode } from './lib/worker-modes.mjs';
 import { waitForSerial } from './lib/probe.mjs';
-import { treeAnonHugeKiB, mib } from './lib/procfs.mjs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { hugePagesSettled, mib } from './lib/procfs.mjs';
 import { runDnsperf } from './lib/dnsperf.mjs';
 import { measured } from './lib/qps.mjs';
 import { writeQueryFile } from './lib/queries.mjs';
@@ -54,18 +53,6 @@ async function startAll(order, start) {
     up.push({ id: mode, port, server });
   }
   return up;
-}
-
-/** Waits until the server's zones stop moving onto huge pages (folded a few seconds after loading); returns the KiB on them. */
-async function hugePagesSettled(pid, { stableMs = 3000, maxMs = 60000 } = {}) {
-  let last = -1;
-  let since = Date.now();
-  for (const t0 = Date.now(); Date.now() - t0 < maxMs; await sleep(500)) {
-    const kib = treeAnonHugeKiB(pid);
-    if (kib !== last) [last, since] = [kib, Date.now()];
-    else if (Date.now() - since >= stableMs) break;
-  }
-  return last;
 }
 
 /** One launch: both subjects up, `rounds` alternating rounds of a saturating run and a fixed-rate run each. */

@@ -1,6 +1,7 @@
 // Reads memory and CPU figures from /proc (Linux only), for one process or a whole process tree.
 // A subject is a tree: `anycastd serve` is a cluster primary plus its data-path workers, NSD forks a server and
 // xfrd, so every per-subject figure sums the root pid and all its descendants (see treeCpuMicros, treeMemory).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
@@ -46,6 +47,18 @@ export function treeAnonHugeKiB(pid) {
   let kib = 0;
   for (const p of processTree(pid)) kib += Number(/^AnonHugePages:\s+(\d+) kB/m.exec(read(`/proc/${p}/smaps_rollup`) ?? '')?.[1] ?? 0);
   return kib;
+}
+
+/** Waits until the server's zones stop moving onto huge pages (folded a few seconds after loading); returns the KiB on them. */
+export async function hugePagesSettled(pid, { stableMs = 3000, maxMs = 60000 } = {}) {
+  let last = -1;
+  let since = Date.now();
+  for (const t0 = Date.now(); Date.now() - t0 < maxMs; await sleep(500)) {
+    const kib = treeAnonHugeKiB(pid);
+    if (kib !== last) [last, since] = [kib, Date.now()];
+    else if (Date.now() - since >= stableMs) break;
+  }
+  return last;
 }
 
 /** User + system CPU time of one process (all its threads), in microseconds; null when the process is gone. */
