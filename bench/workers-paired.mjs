@@ -1,6 +1,6 @@
 // Threads against cluster processes at the same --workers, paired closely enough to resolve a few percent.
 // Usage: node bench/workers-paired.mjs [--launches L] [--rounds R] [--seconds S] [--rate QPS] [--workers N]
-//        [--clients C] [--queries Q] [--names N] [--node PATH] [--out FILE]. Build first.
+//        [--clients C] [--queries Q] [--names N] [--huge-pages on|off] [--node PATH] [--out FILE]. Build first.
 //
 // Why not the sweep's numbers: a launch of the big zone has its own speed (JIT and memory placement differ from
 // one start to the next by a few percent), and one launch per round mixes that into the comparison. Here both
@@ -35,11 +35,12 @@ function options() {
       clients: { type: 'string', default: '16' },
       queries: { type: 'string', default: '50000' },
       names: { type: 'string', default: '1000000' },
+      'huge-pages': { type: 'string', default: 'on' },
       node: { type: 'string' },
       out: { type: 'string', default: join(BENCH_DIR, 'results', 'workers-paired.md') },
     },
   });
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, k === 'node' || k === 'out' ? v : Number(v)]));
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, ['node', 'out', 'huge-pages'].includes(k) ? v : Number(v)]));
 }
 
 /** Starts every subject, in `order`, on its own port; resolves once each answers the zone's serial. */
@@ -108,7 +109,7 @@ function report(o, launches, head) {
     head,
     `Zone \`bench/gen-zone.mjs ${o.names}\`; ${thousands(o.queries)} queries drawn from it; dnsperf with ${o.clients} clients, 100 outstanding.`,
     `${o.launches} launches; in each, both servers run at once and take turns for ${o.rounds} rounds: ${o.seconds} s flat out, then ${o.seconds} s at ${thousands(o.rate)} qps.`,
-    'Rounds start once the zones have settled on huge pages (\`huge pages MiB\`: AnonHugePages over the tree; folded ~3 s after loading).',
+    'Rounds start once the zones have settled on huge pages (\`huge pages MiB\`: AnonHugePages over the tree; folding starts 3 s after loading).',
     'The started-first subject alternates between launches. Figures per launch are medians over its rounds; CPU per query is the',
     "server's whole process tree. This machine has 2 cores and dnsperf shares them, so the flat-out qps is partly dnsperf's.",
     '',
@@ -128,6 +129,7 @@ async function main() {
   const o = options();
   const log = (...x) => console.error(...x);
   const { node, version } = anycastdNode(o.node);
+  process.env.ANYCASTD_HUGE_PAGES = o['huge-pages'] === 'off' ? '0' : '1'; // the servers inherit it
   mkdirSync(TMP_DIR, { recursive: true });
   const zone = cachedZone(o.names);
   const queryFile = join(TMP_DIR, `queries-sweep-${o.names}-${o.queries}.txt`);
@@ -139,7 +141,7 @@ async function main() {
   for (let i = 0; i < o.launches; i++) launches.push(await launch(i, o, start, queryFile, log));
   const load1 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const thp = readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').trim();
-  const huge = process.env.ANYCASTD_HUGE_PAGES === '0' ? 'zones on 4 KiB pages (ANYCASTD_HUGE_PAGES=0)' : 'zones on huge pages';
+  const huge = process.env.ANYCASTD_HUGE_PAGES === '1' ? 'zones on huge pages (ANYCASTD_HUGE_PAGES=1)' : 'zones on 4 KiB pages';
   const text = report(o, launches, `${new Date().toISOString()}; ${machine}; anycastd on Node ${version}; ${huge}, THP \`${thp}\`; load average ${load0} before, ${load1} after.`);
   console.log(text);
   writeFileSync(o.out, text);

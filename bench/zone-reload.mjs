@@ -12,7 +12,7 @@ import { cachedZone, BENCH_DIR, TMP_DIR, ORIGIN, SERIAL } from './lib/zone-cache
 import { writeQueryFile } from './lib/queries.mjs';
 import { runDnsperf } from './lib/dnsperf.mjs';
 import { measured } from './lib/qps.mjs';
-import { treeMemory, mib } from './lib/procfs.mjs';
+import { treeMemory, hugePagesSettled, mib } from './lib/procfs.mjs';
 import { anycastdArgs, problemLines } from './lib/subjects.mjs';
 import { markdownTable, fixed, thousands, median, machineLine } from './lib/table.mjs';
 import { commandLine, runIfScript, writeResult } from './lib/script.mjs';
@@ -114,7 +114,8 @@ export async function zoneReloadBench({ reloads = 5, rate = 5000, workers = 1, n
       probe = await prober.stop();
     }
     const during = await withReloads;
-    // The same length without reloads.
+    // The same length without reloads, once the last reload's zone is folded into huge pages (src/zone/compiled/huge-pages.ts).
+    await hugePagesSettled(s.server.child.pid);
     const seconds = Math.max(1, Math.round(during.runSeconds));
     const baseProber = startProber(port, seconds + 5);
     const baseline = await measured(s, () => runDnsperf({ ...base, seconds, outFile: join(TMP_DIR, `dnsperf-reload-base-${process.pid}.out`) }));

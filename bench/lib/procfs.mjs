@@ -49,8 +49,8 @@ export function treeAnonHugeKiB(pid) {
   return kib;
 }
 
-/** Waits until the server's zones stop moving onto huge pages (folded a few seconds after loading); returns the KiB on them. */
-export async function hugePagesSettled(pid, { stableMs = 3000, maxMs = 60000 } = {}) {
+/** Waits until the server's zones stop moving onto huge pages (folding starts 3 s after a load, a block per 100 ms); returns the KiB on them. */
+export async function hugePagesSettled(pid, { stableMs = 5000, maxMs = 90000 } = {}) {
   let last = -1;
   let since = Date.now();
   for (const t0 = Date.now(); Date.now() - t0 < maxMs; await sleep(500)) {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { foldHugePages, foldHugePagesSoon, hugePageRanges, hugePagesAvailable } from './huge-pages.js';
 
+process.env.ANYCASTD_HUGE_PAGES = '1'; // off by default; this file tests it switched on
 const required = process.env.REQUIRE_E2E === '1';
 if (!hugePagesAvailable() && !required) console.warn('skipping huge page tests: the zone_memory addon is not built (npm run build:native)');
 const maybe = !hugePagesAvailable() && !required ? describe.skip : describe;
@@ -56,7 +57,7 @@ maybe('huge pages for zone arrays', () => {
   });
 
   it('folds in steps off the current turn of the event loop', async () => {
-    const array = new Uint8Array(40 * MiB).fill(7);
+    const array = new Uint8Array(12 * MiB).fill(7);
     const ranges = hugePageRanges([array]);
     const done = new Promise<void>((resolve) => foldHugePagesSoon(ranges, resolve, 0));
     expect(advisedWithin(ranges)).toBe(0); // nothing yet: the caller's turn is not held up

@@ -16,7 +16,10 @@ interface ZoneMemoryAddon {
   foldHugePages(start: number, bytes: number): number;
 }
 
-/** Built with the UDP addon (npm install); without it, or off Linux, or with ANYCASTD_HUGE_PAGES=0, zones keep 4 KiB pages. */
+/**
+ * Built with the UDP addon (npm install). Off unless ANYCASTD_HUGE_PAGES=1: folding costs other zones tail latency
+ * for a few seconds after a big zone loads, on machines whose fresh memory is slow to touch (see the pacing below).
+ */
 export const ZONE_MEMORY_ADDON = new URL('../../../native/udp-batch/build/Release/zone_memory.node', import.meta.url).pathname;
 
 /** Below two huge pages an array holds at most one whole 2 MiB block: not worth a system call. */
@@ -27,7 +30,7 @@ let addon: ZoneMemoryAddon | null | undefined;
 function load(): ZoneMemoryAddon | null {
   if (addon !== undefined) return addon;
   try {
-    addon = process.platform === 'linux' && process.env.ANYCASTD_HUGE_PAGES !== '0' ? (createRequire(import.meta.url)(ZONE_MEMORY_ADDON) as ZoneMemoryAddon) : null;
+    addon = process.platform === 'linux' && process.env.ANYCASTD_HUGE_PAGES === '1' ? (createRequire(import.meta.url)(ZONE_MEMORY_ADDON) as ZoneMemoryAddon) : null;
   } catch {
     addon = null;
   }
@@ -63,13 +66,15 @@ export function foldHugePages(ranges: number[]): number {
 }
 
 /**
- * Folding holds the process's memory map lock for each 2 MiB block it copies, so every other thread's page fault
- * or mmap waits meanwhile: starting data threads (new heaps) right after the first compile took ~1 s longer. Hence
- * a pause after the hand-over, then small steps with gaps between them.
+ * Folding a 2 MiB block holds the process's memory map lock while it copies (~20 ms on this VM, fresh memory being
+ * slow to touch first), and any other thread's page fault or mmap waits meanwhile. So: a pause after the hand-over
+ * (starting data threads right after the first compile took ~1 s longer without it), then one block at a time with
+ * gaps. With 8 MiB steps 20 ms apart, another zone's p99 while the big zone reloaded went from 2.4 ms to 18.8 ms
+ * (bench/zone-reload.mjs); one block per 100 ms keeps it at 4-7 ms, and a 100 MiB zone folds in ~6 s.
  */
 const FOLD_DELAY_MS = 3000;
-const STEP_BYTES = 8 << 20;
-const STEP_GAP_MS = 20;
+const STEP_BYTES = 2 << 20;
+const STEP_GAP_MS = 100;
 const pending: number[] = [];
 let timer: NodeJS.Timeout | null = null;
 let whenDone: (() => void) | null = null;
