@@ -77,8 +77,7 @@ export function copyInto<T extends Uint8Array | Int32Array>(into: T, from: T): T
 /**
  * The first `length` elements of a final array made at an upper bound. Pages never written are never
  * resident (large allocations are fresh mappings: see control/worker-env.ts), so a small unused tail
- * costs address space only (on huge pages, at most the rest of one 2 MiB page) and the view is kept; a large one is
- * cut off by an exact copy.
+ * costs address space only and the view is kept; a large one is cut off by an exact copy.
  */
 export function fitted<T extends Int32Array | Uint8Array>(array: T, length: number): T {
   if (length === array.length) return array;
