@@ -109,7 +109,7 @@ function report(o, launches, head) {
     head,
     `Zone \`bench/gen-zone.mjs ${o.names}\`; ${thousands(o.queries)} queries drawn from it; dnsperf with ${o.clients} clients, 100 outstanding.`,
     `${o.launches} launches; in each, both servers run at once and take turns for ${o.rounds} rounds: ${o.seconds} s flat out, then ${o.seconds} s at ${thousands(o.rate)} qps.`,
-    'Rounds start once the zones have settled on huge pages (\`huge pages MiB\`: AnonHugePages over the tree; folding starts 3 s after loading).',
+    ...(o['huge-pages'] === 'off' ? [] : ['Rounds start once the zones have settled on huge pages (\`huge pages MiB\`: AnonHugePages over the tree; folding starts 3 s after loading).']),
     'The started-first subject alternates between launches. Figures per launch are medians over its rounds; CPU per query is the',
     "server's whole process tree. This machine has 2 cores and dnsperf shares them, so the flat-out qps is partly dnsperf's.",
     '',

@@ -59,7 +59,7 @@ async function runSubject(id, start, { queryFile, seconds, reloads, zone }) {
   try {
     const readyMs = await waitForSerial(port, ORIGIN, SERIAL, { since, isDead: () => server.child.exitCode !== null });
     const ready = treeMemory(server.child.pid);
-    // Zones are folded into huge pages a few seconds after loading; qps is measured after that, as a node runs.
+    // With ANYCASTD_HUGE_PAGES=1 zones are folded into huge pages a few seconds after loading: qps is measured after that.
     await hugePagesSettled(server.child.pid);
     await runDnsperf({ port, queryFile, seconds: 1, maxQps: 300000, clients: CLIENTS, outFile: join(TMP_DIR, `dnsperf-sweep-${process.pid}.out`) });
     const run = await measured(s, () => runDnsperf({ port, queryFile, seconds, maxQps: 300000, clients: CLIENTS, outFile: join(TMP_DIR, `dnsperf-sweep-${process.pid}.out`) }));
@@ -136,7 +136,7 @@ async function main() {
     `${new Date().toISOString()}; ${machine}; anycastd on Node ${nodeVersion}; load average ${load0} before, ${load1} after.`,
     `Zone \`bench/gen-zone.mjs ${opts.names}\`. First answer: spawn until the SOA serial is answered. Peak RSS: VmHWM summed over the process tree`,
     `(control plane + data process, or primary + one process per worker), read after the qps run. qps: dnsperf with ${CLIENTS} clients (${CLIENTS} source ports, so reusePort spreads them),`,
-    `${seconds} s, 100 outstanding, once the zones have settled on huge pages and after 1 s warm-up, ${thousands(Number(opts.queries))} queries drawn from the zone (bench/lib/queries.mjs); CPU µs/query over the server's whole tree. Knot: \`udp-workers\` = --workers.`,
+    `${seconds} s, 100 outstanding, once any folding into huge pages (ANYCASTD_HUGE_PAGES=1) has settled and after 1 s warm-up, ${thousands(Number(opts.queries))} queries drawn from the zone (bench/lib/queries.mjs); CPU µs/query over the server's whole tree. Knot: \`udp-workers\` = --workers.`,
     'Machine-bound: this machine has 2 cores and dnsperf takes one of them, so qps stops growing past --workers 1-2;',
     '--workers 4 shows memory, not speed.',
     '',
