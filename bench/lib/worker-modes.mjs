@@ -1,10 +1,9 @@
 // anycastd in thread mode or in cluster processes, started on the Node that thread mode needs (>= 22.12).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { spawnTracked, stopChild, captureOutput } from './children.mjs';
-import { ROOT, CLI } from './subjects.mjs';
+import { ROOT, anycastdArgs } from './subjects.mjs';
 
 const NODE22 = join(ROOT, '.ci', 'node22', 'node_modules', 'node', 'bin', 'node');
 
@@ -17,9 +16,8 @@ export function anycastdNode(explicit) {
 /** A starter for `serve --worker-mode mode --workers n` on the zones in dir; zone reloads only on SIGHUP. */
 export function anycastdMode(node, mode, workers, dir) {
   return (port) => {
-    const child = spawnTracked(node, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, '--zones', dir, '--nsid', 'bench', '--log-level', 'warn',
-      '--workers', String(workers), '--worker-mode', mode, '--zones-debounce-ms', '600000', '--zones-rescan-ms', '600000',
-      '--control-socket', join(tmpdir(), `anycastd-bench-control-${port}.sock`)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const extra = ['--log-level', 'warn', '--worker-mode', mode, '--zones-debounce-ms', '600000', '--zones-rescan-ms', '600000'];
+    const child = spawnTracked(node, anycastdArgs(port, dir, { workers, tcpMaxQueries: null, extra }), { stdio: ['ignore', 'pipe', 'pipe'] });
     return { child, output: captureOutput(child), stop: () => stopChild(child, 5000) };
   };
 }
