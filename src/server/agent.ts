@@ -9,7 +9,7 @@ import { batchSizes } from '../transport/udp-native.js';
 /** What the agent reads and drives: a worker process's DnsServer, or one data-path thread. */
 export type AgentTarget = Pick<DnsServer, 'handler' | 'rrl' | 'tcpConnections' | 'zoneStatus' | 'reloadZones' | 'updateSecondary' | 'applyZoneDiff' | 'stop'> & {
   zoneLoadErrors(): number;
-  /** IXFR diffs patched into compiled zones, and refused ones (secondary zones in worker processes only). */
+  /** IXFR diffs patched into compiled zones, and refused ones (secondary zones; in thread mode thread 0 reports the process's). */
   zoneDiffs?(): { applied: number; refused: number };
   /** The UDP path in use ('native' or 'dgram'), once listening. */
   udpIo?: string | null;
